@@ -1,0 +1,227 @@
+package check
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Perf is one performance data item:
+// 'label'=value[UOM];[warn];[crit];[min];[max].
+type Perf struct {
+	Label string
+	// Value is the measured value; meaningless when Undetermined is set.
+	Value float64
+	// Undetermined is set when the plugin wrote U: it could not measure.
+	Undetermined bool
+	UOM          string
+	Warn, Crit   *Range   // nil when the field was empty or absent
+	Min, Max     *float64 // nil when the field was empty, absent or U
+}
+
+// knownUOMs are the units of the Nagios plugin guidelines, plus GB which
+// the guidelines forgot and plugins use.
+var knownUOMs = map[string]bool{
+	"": true, "s": true, "ms": true, "us": true, "%": true,
+	"B": true, "KB": true, "MB": true, "GB": true, "TB": true, "c": true,
+}
+
+// ParsePerfdata reads space-separated perfdata items. An item that does not
+// parse is left out and described in a note; it never loses the others.
+func ParsePerfdata(text string) ([]Perf, []string) {
+	var items []Perf
+	var notes []string
+	rest := text
+	for {
+		rest = strings.TrimLeft(rest, " \t\r\n")
+		if rest == "" {
+			return items, notes
+		}
+		token, label, fields, next, err := nextPerfItem(rest)
+		rest = next
+		if err != nil {
+			notes = append(notes, fmt.Sprintf("perfdata %q skipped: %v", token, err))
+			continue
+		}
+		item, err := parsePerfFields(label, fields)
+		if err != nil {
+			notes = append(notes, fmt.Sprintf("perfdata %q skipped: %v", token, err))
+			continue
+		}
+		items = append(items, item)
+	}
+}
+
+// nextPerfItem takes one item off the front of s, returning the item as
+// written, its label, the text after the =, and what follows it.
+func nextPerfItem(s string) (token, label, fields, rest string, err error) {
+	if s[0] == '\'' {
+		var b strings.Builder
+		i := 1
+		for {
+			j := strings.IndexByte(s[i:], '\'')
+			if j < 0 {
+				end := strings.IndexAny(s, " \t")
+				if end < 0 {
+					end = len(s)
+				}
+				return s[:end], "", "", s[end:], fmt.Errorf("label has no closing quote")
+			}
+			b.WriteString(s[i : i+j])
+			i += j + 1
+			if i < len(s) && s[i] == '\'' { // '' is a literal quote
+				b.WriteByte('\'')
+				i++
+				continue
+			}
+			break
+		}
+		label = b.String()
+		end := strings.IndexAny(s[i:], " \t")
+		if end < 0 {
+			end = len(s) - i
+		}
+		token, rest = s[:i+end], s[i+end:]
+		after := s[i : i+end]
+		if !strings.HasPrefix(after, "=") {
+			return token, "", "", rest, fmt.Errorf("no = after the label")
+		}
+		fields = after[1:]
+	} else {
+		end := strings.IndexAny(s, " \t")
+		if end < 0 {
+			end = len(s)
+		}
+		token, rest = s[:end], s[end:]
+		var found bool
+		label, fields, found = strings.Cut(token, "=")
+		if !found {
+			return token, "", "", rest, fmt.Errorf("no = in item")
+		}
+		if strings.Contains(label, "'") {
+			return token, "", "", rest, fmt.Errorf("quote inside an unquoted label")
+		}
+	}
+	if label == "" {
+		return token, "", "", rest, fmt.Errorf("empty label")
+	}
+	return token, label, fields, rest, nil
+}
+
+// parsePerfFields reads value[UOM];warn;crit;min;max.
+func parsePerfFields(label, fields string) (Perf, error) {
+	p := Perf{Label: label}
+	parts := strings.Split(fields, ";")
+	if len(parts) > 5 {
+		return p, fmt.Errorf("%d fields after the =, want at most 5 (value;warn;crit;min;max)", len(parts))
+	}
+	value := parts[0]
+	if value == "" {
+		return p, fmt.Errorf("no value")
+	}
+	if value == "U" {
+		p.Undetermined = true
+	} else {
+		n := numberPrefix(value)
+		if n == 0 {
+			return p, fmt.Errorf("value %q is not a number", value)
+		}
+		v, err := parseNumber(value[:n])
+		if err != nil {
+			return p, fmt.Errorf("value: %w", err)
+		}
+		p.Value, p.UOM = v, value[n:]
+		if !knownUOMs[p.UOM] {
+			return p, fmt.Errorf("unit %q is not one of s, ms, us, %%, B, KB, MB, GB, TB, c", p.UOM)
+		}
+	}
+	for i, f := range parts[1:] {
+		if f == "" {
+			continue
+		}
+		switch i {
+		case 0, 1:
+			r, err := ParseRange(f)
+			if err != nil {
+				return p, fmt.Errorf("%s threshold: %w", [2]string{"warning", "critical"}[i], err)
+			}
+			if i == 0 {
+				p.Warn = &r
+			} else {
+				p.Crit = &r
+			}
+		case 2, 3:
+			if f == "U" {
+				continue
+			}
+			v, err := parseNumber(f)
+			if err != nil {
+				return p, fmt.Errorf("%s: %w", [2]string{"min", "max"}[i-2], err)
+			}
+			if i == 2 {
+				p.Min = &v
+			} else {
+				p.Max = &v
+			}
+		}
+	}
+	return p, nil
+}
+
+// numberPrefix returns the length of the leading number characters of s.
+func numberPrefix(s string) int {
+	for i, c := range s {
+		isExp := (c == 'e' || c == 'E') && i > 0 && i+1 < len(s) && (s[i+1] >= '0' && s[i+1] <= '9' || s[i+1] == '-' || s[i+1] == '+')
+		isExpSign := (c == '-' || c == '+') && i > 0 && (s[i-1] == 'e' || s[i-1] == 'E')
+		if !(c >= '0' && c <= '9' || c == '.' || c == '-' && i == 0 || isExp || isExpSign) {
+			return i
+		}
+	}
+	return len(s)
+}
+
+// String writes the item back in Nagios syntax, quoting the label when it
+// needs it and dropping empty trailing fields.
+func (p Perf) String() string {
+	var b strings.Builder
+	if strings.ContainsAny(p.Label, " \t='") {
+		b.WriteString("'" + strings.ReplaceAll(p.Label, "'", "''") + "'")
+	} else {
+		b.WriteString(p.Label)
+	}
+	b.WriteByte('=')
+	if p.Undetermined {
+		b.WriteByte('U')
+	} else {
+		b.WriteString(formatNumber(p.Value) + p.UOM)
+	}
+	fields := make([]string, 4)
+	if p.Warn != nil {
+		fields[0] = p.Warn.String()
+	}
+	if p.Crit != nil {
+		fields[1] = p.Crit.String()
+	}
+	if p.Min != nil {
+		fields[2] = formatNumber(*p.Min)
+	}
+	if p.Max != nil {
+		fields[3] = formatNumber(*p.Max)
+	}
+	n := len(fields)
+	for n > 0 && fields[n-1] == "" {
+		n--
+	}
+	for _, f := range fields[:n] {
+		b.WriteString(";" + f)
+	}
+	return b.String()
+}
+
+// FormatPerfdata writes items back as one perfdata string.
+func FormatPerfdata(items []Perf) string {
+	parts := make([]string, len(items))
+	for i, p := range items {
+		parts[i] = p.String()
+	}
+	return strings.Join(parts, " ")
+}
