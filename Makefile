@@ -1,0 +1,38 @@
+# vakt: `make run` runs vakt on the shipped checks.d, `make test` runs every test.
+GO        ?= go
+PLUGINS   ?= /usr/lib/nagios/plugins
+BIN       := bin/vakt
+SUDO      := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo >/dev/null && echo sudo)
+export PATH := $(PATH):$(shell $(GO) env GOPATH)/bin
+
+.PHONY: build test run bench lint proto deps fuzz clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/vakt
+
+# deps installs what the tests run for real: Debian's monitoring-plugins.
+deps:
+	@if [ ! -x $(PLUGINS)/check_dummy ] || [ ! -x $(PLUGINS)/check_tcp ]; then \
+		echo "installing monitoring-plugins-basic"; \
+		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y monitoring-plugins-basic; \
+	fi
+
+test: deps
+	$(GO) test -race -count=1 -timeout 20m ./...
+
+run: build
+	./$(BIN) check checks.d
+
+bench: deps build
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 30m ./...
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParseOutput -fuzztime 30s ./core/check
+	$(GO) test -run '^$$' -fuzz FuzzParsePerfdata -fuzztime 30s ./core/check
+
+lint:
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@latest ./...
+
+clean:
+	rm -rf bin

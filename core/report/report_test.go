@@ -1,0 +1,153 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/vakt/vakt/core/check"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// sample is a fixed set of results covering every state, perfdata with
+// and without thresholds, long output and characters XML must escape.
+func sample() []check.Result {
+	start := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	perf, _ := check.ParsePerfdata("/=2643MB;5948;5958;0;5968 temp=U")
+	return []check.Result{
+		{Check: "disk", Host: "web1", State: check.OK, Output: "DISK OK - free space: / 3326 MB (56%);",
+			Perfdata: perf, Start: start, Duration: 12300 * time.Microsecond},
+		{Check: "load", Host: "web1", State: check.Warning, Output: "LOAD WARNING - load average: 5.1",
+			Long: "top: java\ncron", Start: start, Duration: 2 * time.Millisecond, ExitCode: 1},
+		{Check: "http", Host: "db<1>", State: check.Critical, Output: `HTTP CRITICAL - "500" & <error>`,
+			Start: start, Duration: 1500 * time.Millisecond, ExitCode: 2},
+		{Check: "slow", Host: "db<1>", State: check.Unknown, Output: "(Check timed out after 10 s)",
+			Notes: []string{"output cut at a NUL byte"}, TimedOut: true, ExitCode: -1, Start: start, Duration: 10 * time.Second},
+	}
+}
+
+func TestGolden(t *testing.T) {
+	for _, tt := range []struct {
+		format  string
+		verbose bool
+		golden  string
+	}{
+		{"table", false, "table.golden"},
+		{"table", true, "table-verbose.golden"},
+		{"json", false, "results.json.golden"},
+		{"junit", false, "junit.xml.golden"},
+	} {
+		t.Run(tt.golden, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := Write(&buf, tt.format, sample(), Options{Verbose: tt.verbose}); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join("testdata", tt.golden)
+			if *update {
+				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("reading golden file (run go test -update to create it): %v", err)
+			}
+			if !bytes.Equal(buf.Bytes(), want) {
+				t.Errorf("%s output differs from %s:\n--- got\n%s\n--- want\n%s", tt.format, path, buf.Bytes(), want)
+			}
+		})
+	}
+}
+
+func TestJUnitParses(t *testing.T) {
+	var buf bytes.Buffer
+	if err := JUnit(&buf, sample()); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Suites []struct {
+			Tests    int `xml:"tests,attr"`
+			Failures int `xml:"failures,attr"`
+			Cases    []struct {
+				Name    string `xml:"name,attr"`
+				Class   string `xml:"classname,attr"`
+				Failure *struct {
+					Type    string `xml:"type,attr"`
+					Message string `xml:"message,attr"`
+				} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatalf("JUnit output does not parse as XML: %v\n%s", err, buf.Bytes())
+	}
+	if len(doc.Suites) != 1 || doc.Suites[0].Tests != 4 || doc.Suites[0].Failures != 3 || len(doc.Suites[0].Cases) != 4 {
+		t.Fatalf("suites = %+v, want one suite with 4 cases and 3 failures", doc.Suites)
+	}
+	wantTypes := []string{"", "WARNING", "CRITICAL", "UNKNOWN"}
+	for i, c := range doc.Suites[0].Cases {
+		got := ""
+		if c.Failure != nil {
+			got = c.Failure.Type
+		}
+		if got != wantTypes[i] {
+			t.Errorf("case %s: failure type %q, want %q", c.Name, got, wantTypes[i])
+		}
+	}
+	if m := doc.Suites[0].Cases[2].Failure.Message; m != `HTTP CRITICAL - "500" & <error>` {
+		t.Errorf("escaped message came back as %q", m)
+	}
+}
+
+func TestJSONRoundTrip(t *testing.T) {
+	var buf bytes.Buffer
+	if err := JSON(&buf, sample()); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Worst   string
+		Code    int
+		Results []struct {
+			Check, State string
+			Perfdata     []struct {
+				Label string
+				Value *float64
+			}
+		}
+	}
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Worst != "CRITICAL" || doc.Code != 2 || len(doc.Results) != 4 {
+		t.Fatalf("worst %s code %d results %d", doc.Worst, doc.Code, len(doc.Results))
+	}
+	p := doc.Results[0].Perfdata
+	if len(p) != 2 || *p[0].Value != 2643 || p[1].Value != nil {
+		t.Errorf("perfdata = %+v, want /=2643 and temp=null", p)
+	}
+}
+
+func TestWriteUnknownFormat(t *testing.T) {
+	err := Write(&bytes.Buffer{}, "yaml", nil, Options{})
+	if err == nil || err.Error() != `unknown output format "yaml": want one of table, json, junit` {
+		t.Fatalf("error = %v", err)
+	}
+}
+
+func TestWorst(t *testing.T) {
+	if got := Worst(nil); got != check.OK {
+		t.Errorf("Worst(nil) = %v", got)
+	}
+	if got := Worst(sample()[:2]); got != check.Warning {
+		t.Errorf("Worst(ok, warning) = %v", got)
+	}
+	if got := Worst(sample()); got != check.Critical {
+		t.Errorf("Worst(all) = %v, want CRITICAL (ranked above UNKNOWN)", got)
+	}
+}
