@@ -1,0 +1,39 @@
+# Baseline checks for the machine vakt runs on, with Debian's
+# monitoring-plugins (apt-get install monitoring-plugins-basic).
+# Every check passes on a healthy machine; `vakt check checks.d` exits 0.
+
+variable "plugins" {
+  default = "/usr/lib/nagios/plugins"
+}
+
+# A TCP service this machine runs. 22 (sshd) unless VAKT_LOCAL_TCP_PORT
+# names another one.
+variable "tcp_port" {
+  default = env("VAKT_LOCAL_TCP_PORT", "22")
+}
+
+check "disk-root" {
+  command = ["${var.plugins}/check_disk", "-w", "5%", "-c", "2%", "-p", "/"]
+}
+
+check "load" {
+  # -r: divided by the number of CPUs.
+  command = ["${var.plugins}/check_load", "-r", "-w", "5,4,3", "-c", "10,8,6"]
+}
+
+check "procs" {
+  command = ["${var.plugins}/check_procs", "-w", "2000", "-c", "4000"]
+}
+
+check "swap" {
+  # A machine without swap is fine.
+  command = ["${var.plugins}/check_swap", "-w", "20%", "-c", "10%", "-n", "ok"]
+}
+
+check "users" {
+  command = ["${var.plugins}/check_users", "-w", "50", "-c", "100"]
+}
+
+check "tcp" {
+  command = ["${var.plugins}/check_tcp", "-H", host.address, "-p", var.tcp_port, "-t", "5"]
+}

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/signal"
+	"runtime"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vakt/vakt/core/config"
+	"github.com/vakt/vakt/core/execute"
+	"github.com/vakt/vakt/core/report"
+	"github.com/vakt/vakt/core/runner"
+)
+
+func newCheckCmd(g *globals) *cobra.Command {
+	var (
+		format, output string
+		verbose        bool
+		concurrency    int
+	)
+	cmd := &cobra.Command{
+		Use:   "check DIR|FILE...",
+		Short: "Run every check once and exit with the worst state (0 ok, 1 warning, 2 critical, 3 unknown)",
+		Long: `check loads the HCL check definitions in the given folders (every *.hcl under
+them) and files, runs every check once, concurrently, prints a table of the
+results and exits with the worst Nagios state: 0 ok, 1 warning, 2 critical,
+3 unknown (critical ranks above unknown). --format json|junit writes
+machine-readable results to stdout or to --output FILE.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := report.CheckFormat(format); err != nil {
+				return err
+			}
+			log, err := g.logger(cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			loader := config.NewLoader()
+			cfg, diags := loader.Load(args...)
+			if diags.HasErrors() {
+				_ = loader.WriteDiagnostics(cmd.ErrOrStderr(), diags)
+				return exitError{code: 3}
+			}
+			if len(diags) > 0 {
+				_ = loader.WriteDiagnostics(cmd.ErrOrStderr(), diags)
+			}
+
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			r := &runner.Runner{Config: cfg, Exec: execute.NewExec(log)}
+			results := r.RunAll(ctx, cfg.Checks, concurrency)
+
+			out := cmd.OutOrStdout()
+			if output != "" {
+				f, err := os.Create(output)
+				if err != nil {
+					return fmt.Errorf("creating --output file: %w", err)
+				}
+				defer f.Close()
+				out = f
+			}
+			if err := report.Write(out, format, results, report.Options{Verbose: verbose}); err != nil {
+				return err
+			}
+			if f, ok := out.(*os.File); ok && output != "" {
+				if err := f.Close(); err != nil {
+					return fmt.Errorf("writing --output file: %w", err)
+				}
+			}
+			return exitError{code: int(report.Worst(results))}
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "table", "output format: "+report.Formats)
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write the results to this file instead of stdout")
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "add long output, perfdata and parser notes to the table")
+	cmd.Flags().IntVarP(&concurrency, "concurrency", "j", 8*runtime.NumCPU(), "how many checks run at once")
+	return cmd
+}

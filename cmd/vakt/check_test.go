@@ -1,0 +1,221 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const pluginDir = "/usr/lib/nagios/plugins"
+
+func requirePlugins(t testing.TB) {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join(pluginDir, "check_dummy")); err != nil {
+		t.Fatalf("Debian's monitoring-plugins are missing (%v): `make test` installs monitoring-plugins-basic", err)
+	}
+}
+
+// vakt runs the command line in-process and returns its exit code and output.
+func vakt(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// TestShippedChecks runs `vakt check checks.d` on this machine: every
+// shipped check passes on a healthy machine. The TCP check gets a listener.
+func TestShippedChecks(t *testing.T) {
+	requirePlugins(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	t.Setenv("VAKT_LOCAL_TCP_PORT", portOf(t, ln))
+
+	code, stdout, stderr := vakt(t, "check", "--format", "junit", "../../checks.d")
+	if code != 0 {
+		t.Fatalf("vakt check checks.d exited %d, want 0\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	suite := parseJUnit(t, stdout)
+	names := map[string]bool{}
+	for _, c := range suite.Cases {
+		names[c.Name] = true
+		if c.Failure != nil {
+			t.Errorf("%s/%s failed on a healthy machine: %s", c.Class, c.Name, c.Failure.Message)
+		}
+	}
+	for _, want := range []string{"disk-root", "load", "procs", "swap", "users", "tcp"} {
+		if !names[want] {
+			t.Errorf("baseline check %q missing from the JUnit output", want)
+		}
+	}
+}
+
+func TestCheckExitCodeAndFormats(t *testing.T) {
+	requirePlugins(t)
+	t.Run("table", func(t *testing.T) {
+		code, stdout, _ := vakt(t, "check", "../../testdata/packs/mixed")
+		if code != 2 {
+			t.Errorf("exit code %d, want 2 (CRITICAL ranks above UNKNOWN)", code)
+		}
+		lines := strings.Split(strings.TrimSpace(stdout), "\n")
+		if len(lines) != 5 || !strings.HasPrefix(lines[0], "CHECK") {
+			t.Fatalf("table has %d lines, want header and 4 rows:\n%s", len(lines), stdout)
+		}
+		for i, want := range [][]string{
+			{"dummy-ok", "localhost", "OK", "OK: all fine"},
+			{"dummy-warning", "localhost", "WARNING", "WARNING: getting full"},
+			{"dummy-critical", "localhost", "CRITICAL", "CRITICAL: down"},
+			{"dummy-unknown", "localhost", "UNKNOWN", "UNKNOWN: no idea"},
+		} {
+			f := strings.Fields(lines[i+1])
+			if f[0] != want[0] || f[1] != want[1] || f[2] != want[2] || !strings.HasSuffix(lines[i+1], want[3]) {
+				t.Errorf("row %d = %q, want %q", i+1, lines[i+1], want)
+			}
+		}
+	})
+	t.Run("worst is the exit code", func(t *testing.T) {
+		code, stdout, stderr := vakt(t, "check", "../../testdata/packs/ok")
+		if code != 1 {
+			t.Errorf("exit code %d, want 1\n%s%s", code, stdout, stderr)
+		}
+		if !strings.Contains(stdout, "OK: fine on 127.0.0.1") {
+			t.Errorf("host address not interpolated:\n%s", stdout)
+		}
+	})
+	t.Run("junit", func(t *testing.T) {
+		code, stdout, _ := vakt(t, "check", "--format", "junit", "../../testdata/packs/mixed")
+		if code != 2 {
+			t.Errorf("exit code %d, want 2", code)
+		}
+		suite := parseJUnit(t, stdout)
+		if suite.Tests != 4 || len(suite.Cases) != 4 || suite.Failures != 3 {
+			t.Fatalf("suite tests=%d cases=%d failures=%d, want 4, 4, 3", suite.Tests, len(suite.Cases), suite.Failures)
+		}
+		for _, c := range suite.Cases {
+			failed := c.Failure != nil
+			if failed != (c.Name != "dummy-ok") {
+				t.Errorf("case %s: failure element present = %v", c.Name, failed)
+			}
+		}
+	})
+	t.Run("json to a file", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "results.json")
+		code, stdout, _ := vakt(t, "check", "--format", "json", "--output", path, "../../testdata/packs/mixed/mixed.hcl")
+		if code != 2 || stdout != "" {
+			t.Errorf("exit code %d, stdout %q; want 2 and nothing on stdout", code, stdout)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			Worst   string
+			Results []struct{ Check, State, Output string }
+		}
+		if err := json.Unmarshal(data, &doc); err != nil {
+			t.Fatalf("JSON output: %v\n%s", err, data)
+		}
+		if doc.Worst != "CRITICAL" || len(doc.Results) != 4 || doc.Results[1].State != "WARNING" || doc.Results[1].Output != "WARNING: getting full" {
+			t.Errorf("JSON = %+v", doc)
+		}
+	})
+	t.Run("verbose", func(t *testing.T) {
+		dir := t.TempDir()
+		writeFile(t, filepath.Join(dir, "v.hcl"), `check "long" {
+  command = ["/bin/sh", "-c", "printf 'OK top\nsecond line\n| a=1;2;3\n'"]
+}`)
+		code, stdout, stderr := vakt(t, "check", "-v", dir)
+		if code != 0 || !strings.Contains(stdout, "    second line\n    perfdata: a=1;2;3\n") {
+			t.Errorf("exit %d, stdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+		}
+	})
+}
+
+func TestCheckBadInput(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"no arguments", []string{"check"}, 3, "requires at least 1 arg"},
+		{"unknown format", []string{"check", "--format", "yaml", "../../testdata/packs/ok"}, 3, `unknown output format "yaml"`},
+		{"missing folder", []string{"check", "does-not-exist"}, 3, "does-not-exist"},
+		{"broken file", []string{"check", "../../testdata/config/bad"}, 3, ".hcl:"},
+		{"validate broken file", []string{"validate", "../../testdata/config/bad"}, 1, "error(s) found"},
+		{"bad log level", []string{"check", "--log-level", "loud", "../../testdata/packs/ok"}, 3, "parsing --log-level"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := vakt(t, tt.args...)
+			if code != tt.code || !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("exit %d, stderr:\n%s\nwant exit %d and %q", code, stderr, tt.code, tt.stderr)
+			}
+		})
+	}
+}
+
+func TestValidateGood(t *testing.T) {
+	code, stdout, stderr := vakt(t, "validate", "../../checks.d")
+	if code != 0 || !strings.HasPrefix(stdout, "ok: ") {
+		t.Errorf("validate checks.d: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+type junitSuite struct {
+	Tests    int `xml:"tests,attr"`
+	Failures int `xml:"failures,attr"`
+	Cases    []struct {
+		Name    string `xml:"name,attr"`
+		Class   string `xml:"classname,attr"`
+		Failure *struct {
+			Message string `xml:"message,attr"`
+		} `xml:"failure"`
+	} `xml:"testcase"`
+}
+
+func parseJUnit(t *testing.T, doc string) junitSuite {
+	t.Helper()
+	var suites struct {
+		Suites []junitSuite `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal([]byte(doc), &suites); err != nil {
+		t.Fatalf("output is not JUnit XML: %v\n%s", err, doc)
+	}
+	if len(suites.Suites) != 1 {
+		t.Fatalf("%d test suites, want 1", len(suites.Suites))
+	}
+	return suites.Suites[0]
+}
+
+func portOf(t *testing.T, ln net.Listener) string {
+	t.Helper()
+	_, port, err := net.SplitHostPort(ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return port
+}
+
+func writeFile(t testing.TB, path, text string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
