@@ -1,0 +1,394 @@
+package passive
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/rs/zerolog"
+
+	"github.com/vakt/vakt/core/check"
+)
+
+// MaxBodyBytes caps the body of a POST /api/v1/results request.
+const MaxBodyBytes = 1 << 20
+
+// maxNameBytes caps a host or check name sent over HTTP.
+const maxNameBytes = 255
+
+// ResultsHandler serves POST /api/v1/results: passive results as JSON,
+// authenticated by a bearer token. See README.md for the request and
+// response bodies. It checks, in this order: the method (405), the token
+// (401), the content type (415), the body size (413) and the body (400);
+// a request is taken whole or not at all, and answered 202 with the number
+// of results taken.
+type ResultsHandler struct {
+	sink   Sink
+	log    zerolog.Logger
+	tokens [][sha256.Size]byte
+}
+
+// NewResultsHandler returns a handler that accepts requests carrying any
+// of tokens and hands their results to sink. It fails without a sink,
+// without tokens or with an empty token.
+func NewResultsHandler(tokens []string, sink Sink, log zerolog.Logger) (*ResultsHandler, error) {
+	if sink == nil {
+		return nil, errors.New("creating the results handler: no sink")
+	}
+	if len(tokens) == 0 {
+		return nil, errors.New("creating the results handler: no API tokens")
+	}
+	h := &ResultsHandler{sink: sink, log: log}
+	for i, t := range tokens {
+		if strings.TrimSpace(t) == "" {
+			return nil, fmt.Errorf("creating the results handler: API token %d is empty", i)
+		}
+		h.tokens = append(h.tokens, sha256.Sum256([]byte(t)))
+	}
+	return h, nil
+}
+
+// apiError is the body of every error response.
+type apiError struct {
+	Error    string `json:"error"`
+	Field    string `json:"field,omitempty"`    // the field at fault, if one is
+	Index    *int   `json:"index,omitempty"`    // the result's index in a batch
+	Accepted *int   `json:"accepted,omitempty"` // results taken before a sink error
+}
+
+// ServeHTTP handles one POST of passive results.
+func (h *ResultsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	log := h.log.With().Str("remote", r.RemoteAddr).Logger()
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		writeJSON(w, http.StatusMethodNotAllowed, apiError{Error: fmt.Sprintf("method %s not allowed: use POST", r.Method)})
+		return
+	}
+	if msg, ok := h.authorize(r); !ok {
+		log.Warn().Str("reason", msg).Msg("passive results refused: not authorised")
+		w.Header().Set("WWW-Authenticate", `Bearer realm="vakt"`)
+		writeJSON(w, http.StatusUnauthorized, apiError{Error: msg})
+		return
+	}
+	if msg, ok := jsonContentType(r.Header.Get("Content-Type")); !ok {
+		writeJSON(w, http.StatusUnsupportedMediaType, apiError{Error: msg})
+		return
+	}
+	tooLarge := apiError{Error: fmt.Sprintf("request body exceeds %d bytes", MaxBodyBytes)}
+	if r.ContentLength > MaxBodyBytes {
+		writeJSON(w, http.StatusRequestEntityTooLarge, tooLarge)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if err != nil {
+		var maxErr *http.MaxBytesError
+		if errors.As(err, &maxErr) {
+			writeJSON(w, http.StatusRequestEntityTooLarge, tooLarge)
+			return
+		}
+		writeJSON(w, http.StatusBadRequest, apiError{Error: "reading the request body: " + err.Error()})
+		return
+	}
+
+	results, reqErr := parseRequest(body, time.Now(), "http:"+r.RemoteAddr)
+	if reqErr != nil {
+		log.Warn().Err(reqErr).Msg("passive results rejected")
+		writeJSON(w, http.StatusBadRequest, apiError{Error: reqErr.Error(), Field: reqErr.field, Index: reqErr.index})
+		return
+	}
+	for i, res := range results {
+		if err := h.sink.Submit(r.Context(), res); err != nil {
+			what := "the result"
+			if len(results) > 1 {
+				what = fmt.Sprintf("results[%d]", i)
+			}
+			log.Error().Err(err).Str("host", res.Host).Str("check", res.Check).Msg("passive result not taken by the sink")
+			writeJSON(w, http.StatusServiceUnavailable, apiError{Error: fmt.Sprintf("submitting %s: %v", what, err), Accepted: &i})
+			return
+		}
+	}
+	log.Debug().Int("results", len(results)).Msg("passive results accepted")
+	writeJSON(w, http.StatusAccepted, struct {
+		Accepted int `json:"accepted"`
+	}{len(results)})
+}
+
+// authorize checks the bearer token against every known token in constant
+// time. On failure it returns the reason for the client.
+func (h *ResultsHandler) authorize(r *http.Request) (string, bool) {
+	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	token = strings.TrimSpace(token)
+	if !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return "missing bearer token: send Authorization: Bearer TOKEN", false
+	}
+	sum := sha256.Sum256([]byte(token))
+	match := 0
+	for _, known := range h.tokens {
+		match |= subtle.ConstantTimeCompare(sum[:], known[:])
+	}
+	if match != 1 {
+		return "invalid token", false
+	}
+	return "", true
+}
+
+// jsonContentType accepts application/json, with no charset or utf-8.
+func jsonContentType(header string) (string, bool) {
+	mediaType, params, err := mime.ParseMediaType(header)
+	if err != nil || mediaType != "application/json" {
+		return fmt.Sprintf("content type must be application/json, got %q", header), false
+	}
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+		return fmt.Sprintf("content type charset must be utf-8, got %q", cs), false
+	}
+	return "", true
+}
+
+func writeJSON(w http.ResponseWriter, status int, body any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(body) // the client may be gone; nothing to do then
+}
+
+// requestError is a 400 answer: what is wrong, and where.
+type requestError struct {
+	index *int   // the result's index in a batch; nil for a single result
+	field string // the field at fault; "" when the fault is not in one field
+	msg   string
+}
+
+func (e *requestError) Error() string {
+	where := e.field
+	if e.index != nil {
+		where = fmt.Sprintf("results[%d]", *e.index)
+		if e.field != "" {
+			where += "." + e.field
+		}
+	}
+	if where == "" {
+		return e.msg
+	}
+	return where + ": " + e.msg
+}
+
+// parseRequest reads a body holding one result object or
+// {"results": [...]}. It returns every result, or the first fault.
+func parseRequest(body []byte, now time.Time, source string) ([]Result, *requestError) {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
+		return nil, &requestError{msg: `empty body: want one result or {"results": [...]}`}
+	}
+	if trimmed[0] != '{' {
+		return nil, &requestError{msg: `body must be a JSON object: one result or {"results": [...]}`}
+	}
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(trimmed, &top); err != nil {
+		return nil, &requestError{msg: "malformed JSON: " + describeJSONError(err)}
+	}
+	raw, batch := top["results"]
+	if !batch {
+		r, err := parseResult(top, now, source)
+		if err != nil {
+			return nil, err
+		}
+		return []Result{r}, nil
+	}
+	for _, key := range sortedKeys(top) {
+		if key != "results" {
+			return nil, &requestError{field: key, msg: `unknown field next to "results"`}
+		}
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
+		return nil, &requestError{field: "results", msg: "must be an array of result objects, got " + jsonKind(raw)}
+	}
+	if len(items) == 0 {
+		return nil, &requestError{field: "results", msg: "empty: want at least one result"}
+	}
+	results := make([]Result, 0, len(items))
+	for i, item := range items {
+		var obj map[string]json.RawMessage
+		if jsonKind(item) != "object" || json.Unmarshal(item, &obj) != nil {
+			return nil, &requestError{index: &i, msg: "must be a result object, got " + jsonKind(item)}
+		}
+		r, err := parseResult(obj, now, source)
+		if err != nil {
+			err.index = &i
+			return nil, err
+		}
+		results = append(results, r)
+	}
+	return results, nil
+}
+
+// parseResult checks one result object and turns it into a Result.
+func parseResult(obj map[string]json.RawMessage, now time.Time, source string) (Result, *requestError) {
+	for _, key := range sortedKeys(obj) {
+		switch key {
+		case "host", "check", "state", "output", "ttl":
+		default:
+			return Result{}, &requestError{field: key, msg: "unknown field: want host, check, state, output or ttl"}
+		}
+	}
+	r := Result{Received: now, Source: source}
+	var err *requestError
+	if r.Host, err = nameField(obj, "host"); err != nil {
+		return Result{}, err
+	}
+	if r.Check, err = nameField(obj, "check"); err != nil {
+		return Result{}, err
+	}
+	if r.State, err = stateField(obj); err != nil {
+		return Result{}, err
+	}
+	output, present, err := stringField(obj, "output", `like "DISK OK - 42% used | used=42%"`)
+	if err != nil {
+		return Result{}, err
+	}
+	if present {
+		p := check.ParseOutput([]byte(output))
+		r.Output, r.Long, r.Perfdata, r.Notes = p.Output, p.Long, p.Perfdata, p.Notes
+	}
+	if r.TTL, err = ttlField(obj); err != nil {
+		return Result{}, err
+	}
+	return r, nil
+}
+
+// stringField reads an optional string field; example says what a valid
+// value looks like.
+func stringField(obj map[string]json.RawMessage, name, example string) (string, bool, *requestError) {
+	raw, ok := obj[name]
+	if !ok {
+		return "", false, nil
+	}
+	var s string
+	if jsonKind(raw) != "string" || json.Unmarshal(raw, &s) != nil {
+		return "", false, &requestError{field: name, msg: fmt.Sprintf("must be a string %s, got %s", example, jsonKind(raw))}
+	}
+	return s, true, nil
+}
+
+// nameField reads the required host or check name.
+func nameField(obj map[string]json.RawMessage, name string) (string, *requestError) {
+	s, ok, err := stringField(obj, name, `like "web1"`)
+	switch {
+	case err != nil:
+		return "", err
+	case !ok:
+		return "", &requestError{field: name, msg: "missing"}
+	case s == "":
+		return "", &requestError{field: name, msg: "empty"}
+	case len(s) > maxNameBytes:
+		return "", &requestError{field: name, msg: fmt.Sprintf("longer than %d bytes", maxNameBytes)}
+	case strings.TrimSpace(s) != s:
+		return "", &requestError{field: name, msg: fmt.Sprintf("%q has leading or trailing space", s)}
+	case strings.Contains(s, "/"):
+		return "", &requestError{field: name, msg: fmt.Sprintf("%q holds a \"/\", which separates host and check in vakt", s)}
+	case strings.IndexFunc(s, unicode.IsControl) >= 0:
+		return "", &requestError{field: name, msg: fmt.Sprintf("%q holds a control character", s)}
+	}
+	return s, nil
+}
+
+// stateField reads the required state: a name or a number from 0 to 3.
+func stateField(obj map[string]json.RawMessage) (check.State, *requestError) {
+	raw, ok := obj["state"]
+	if !ok {
+		return 0, &requestError{field: "state", msg: "missing"}
+	}
+	const want = `want "ok", "warning", "critical", "unknown" or 0 to 3`
+	switch jsonKind(raw) {
+	case "string":
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return 0, &requestError{field: "state", msg: "malformed string"}
+		}
+		switch strings.ToLower(s) {
+		case "ok":
+			return check.OK, nil
+		case "warning":
+			return check.Warning, nil
+		case "critical":
+			return check.Critical, nil
+		case "unknown":
+			return check.Unknown, nil
+		}
+		return 0, &requestError{field: "state", msg: fmt.Sprintf("%q is not a state: %s", s, want)}
+	case "number":
+		n, err := strconv.Atoi(string(raw))
+		if err != nil || !check.State(n).Valid() {
+			return 0, &requestError{field: "state", msg: fmt.Sprintf("%s is not a state: %s", raw, want)}
+		}
+		return check.State(n), nil
+	}
+	return 0, &requestError{field: "state", msg: fmt.Sprintf("must be a string or a number, got %s", jsonKind(raw))}
+}
+
+// ttlField reads the optional freshness lifetime, a Go duration such as
+// "30m"; absent means none.
+func ttlField(obj map[string]json.RawMessage) (time.Duration, *requestError) {
+	s, ok, err := stringField(obj, "ttl", `like "30m"`)
+	if err != nil || !ok {
+		return 0, err
+	}
+	d, parseErr := time.ParseDuration(s)
+	if parseErr != nil {
+		return 0, &requestError{field: "ttl", msg: fmt.Sprintf(`%q is not a duration: want e.g. "90s", "30m" or "2h"`, s)}
+	}
+	if d <= 0 {
+		return 0, &requestError{field: "ttl", msg: fmt.Sprintf("%q is not positive; leave ttl out for no freshness lifetime", s)}
+	}
+	return d, nil
+}
+
+// jsonKind names the kind of a JSON value by its first byte.
+func jsonKind(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return "nothing"
+	}
+	switch raw[0] {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	}
+	return "number"
+}
+
+// describeJSONError adds the byte offset to a JSON syntax error.
+func describeJSONError(err error) string {
+	var syntaxErr *json.SyntaxError
+	if errors.As(err, &syntaxErr) {
+		return fmt.Sprintf("%v (at byte %d)", err, syntaxErr.Offset)
+	}
+	return err.Error()
+}
+
+func sortedKeys(m map[string]json.RawMessage) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,230 @@
+package state
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/vakt/vakt/core/check"
+)
+
+// Machine holds the Status of every configured check and applies results,
+// acknowledgements, downtimes and the passing of time to them. It is not
+// safe for concurrent use: the daemon owns it from one goroutine.
+type Machine struct {
+	// started is when this Machine was made; freshness counts from it at
+	// the earliest, so a restart does not make every passive check stale.
+	started time.Time
+	checks  map[string]*entry
+	ids     []string // sorted, for a deterministic Tick
+}
+
+type entry struct {
+	settings Settings
+	status   Status
+}
+
+// New makes a Machine for the given checks (by ID) at time now. saved are
+// Statuses restored from the store: each one whose check is still configured
+// is taken over (its attempt capped at the current MaxAttempts, its level
+// recomputed); statuses of checks no longer configured are left out. A
+// malformed status or setting is an error and no Machine is made.
+func New(now time.Time, settings map[string]Settings, saved []Status) (*Machine, error) {
+	if now.IsZero() {
+		return nil, fmt.Errorf("making the state machine: %w: no time given", ErrInvalid)
+	}
+	if err := validateSettings(settings); err != nil {
+		return nil, fmt.Errorf("making the state machine: %w", err)
+	}
+	m := &Machine{started: now}
+	m.install(now, settings, nil)
+	restored := make(map[string]bool, len(saved))
+	for _, st := range saved {
+		if err := st.Validate(); err != nil {
+			return nil, fmt.Errorf("restoring saved state: %w", err)
+		}
+		if restored[st.Check] {
+			return nil, fmt.Errorf("restoring saved state: %w: two statuses for check %q", ErrInvalid, st.Check)
+		}
+		restored[st.Check] = true
+		e, ok := m.checks[st.Check]
+		if !ok {
+			continue
+		}
+		e.status = st.clone()
+		normalise(e)
+	}
+	return m, nil
+}
+
+// Configure replaces the set of checks, as on a reload. Checks that stay
+// keep their whole Status (attempt capped at a lowered MaxAttempts, level
+// recomputed for a changed UnknownAs); new checks start pending; removed
+// checks are forgotten. Invalid settings are an error and change nothing.
+func (m *Machine) Configure(now time.Time, settings map[string]Settings) error {
+	if now.IsZero() {
+		return fmt.Errorf("reconfiguring checks: %w: no time given", ErrInvalid)
+	}
+	if err := validateSettings(settings); err != nil {
+		return fmt.Errorf("reconfiguring checks: %w", err)
+	}
+	m.install(now, settings, m.checks)
+	return nil
+}
+
+func (m *Machine) install(now time.Time, settings map[string]Settings, old map[string]*entry) {
+	checks := make(map[string]*entry, len(settings))
+	ids := make([]string, 0, len(settings))
+	for id, set := range settings {
+		set.Parents = append([]string(nil), set.Parents...)
+		if e, ok := old[id]; ok {
+			e.settings = set
+			normalise(e)
+			checks[id] = e
+		} else {
+			checks[id] = &entry{settings: set, status: pending(id, now)}
+		}
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	m.checks, m.ids = checks, ids
+}
+
+// pending is the Status of a check with no result yet: OK, HARD, attempt 1,
+// as Nagios starts a service in its initial state.
+func pending(id string, now time.Time) Status {
+	return Status{
+		Check:     id,
+		State:     check.OK,
+		Type:      Hard,
+		Attempt:   1,
+		Level:     check.LevelOK,
+		FirstSeen: now,
+	}
+}
+
+// levelOf is the alarm level of a state for a check.
+func levelOf(st check.State, set Settings) check.Level { return st.Level(set.UnknownAs) }
+
+func normalise(e *entry) {
+	s := &e.status
+	if s.Attempt > e.settings.MaxAttempts {
+		s.Attempt = e.settings.MaxAttempts
+	}
+	s.Level = levelOf(s.State, e.settings)
+}
+
+// Status returns a copy of the check's Status.
+func (m *Machine) Status(id string) (Status, bool) {
+	e, ok := m.checks[id]
+	if !ok {
+		return Status{}, false
+	}
+	return e.status.clone(), true
+}
+
+// Statuses returns copies of every check's Status, ordered by check ID.
+func (m *Machine) Statuses() []Status {
+	out := make([]Status, 0, len(m.ids))
+	for _, id := range m.ids {
+		out = append(out, m.checks[id].status.clone())
+	}
+	return out
+}
+
+// Apply records a result of check id at time now (from the scheduler or a
+// passive source) and returns what it caused: downtimes that came due first,
+// then the state change, flapping changes, and any notification released.
+// An unknown check or an invalid state is an error and changes nothing.
+func (m *Machine) Apply(now time.Time, id string, r check.Result) ([]Transition, error) {
+	e, err := m.lookup(now, id, "applying a result")
+	if err != nil {
+		return nil, err
+	}
+	if !r.State.Valid() {
+		return nil, fmt.Errorf("applying a result to check %q: %w: state %d: want 0 (OK) to 3 (UNKNOWN)", id, ErrInvalid, int(r.State))
+	}
+	out := m.advance(e, now, false, nil)
+	out = m.applyResult(e, now, r.State, r.Output, false, out)
+	return m.releaseOwed(e, now, out), nil
+}
+
+// Tick lets time pass up to now for every check, in check ID order: due
+// downtimes start, end or expire, checks past their TTL go stale, and
+// notifications held back (first notification delay, a downtime that
+// ended) are released. Each Transition's At is when it took effect, which
+// is before now if Tick was not called for a while.
+func (m *Machine) Tick(now time.Time) ([]Transition, error) {
+	if now.IsZero() {
+		return nil, fmt.Errorf("advancing time: %w: no time given", ErrInvalid)
+	}
+	var out []Transition
+	for _, id := range m.ids {
+		e := m.checks[id]
+		out = m.advance(e, now, true, out)
+		out = m.releaseOwed(e, now, out)
+	}
+	return out, nil
+}
+
+func (m *Machine) lookup(now time.Time, id, doing string) (*entry, error) {
+	if now.IsZero() {
+		return nil, fmt.Errorf("%s: %w: no time given", doing, ErrInvalid)
+	}
+	e, ok := m.checks[id]
+	if !ok {
+		return nil, fmt.Errorf("%s: %w %q", doing, ErrUnknownCheck, id)
+	}
+	return e, nil
+}
+
+// parentProblems reports whether any parent is non-OK, and whether any is
+// HARD non-OK.
+func (m *Machine) parentProblems(e *entry) (some, hard bool) {
+	for _, p := range e.settings.Parents {
+		ps := m.checks[p].status
+		if ps.State != check.OK {
+			some = true
+			if ps.Type == Hard {
+				hard = true
+			}
+		}
+	}
+	return some, hard
+}
+
+// problemSuppression says why a HARD problem may not notify at time at, in
+// Nagios' order of checks, or "" when it may.
+func problemSuppression(e *entry, at time.Time) Suppression {
+	s := &e.status
+	switch {
+	case s.Unreachable:
+		return SuppressedUnreachable
+	case s.Ack != nil:
+		return SuppressedAcknowledged
+	case !s.Notified && at.Before(s.ProblemSince.Add(e.settings.FirstNotificationDelay)):
+		return SuppressedDelay
+	case s.Flapping:
+		return SuppressedFlapping
+	case s.InDowntime():
+		return SuppressedDowntime
+	}
+	return ""
+}
+
+// releaseOwed emits the first notification of a HARD problem that could not
+// notify when it began (downtime, delay, flapping, unreachable, ack) once
+// nothing holds it back any more, as Nagios does on the next check.
+func (m *Machine) releaseOwed(e *entry, at time.Time, out []Transition) []Transition {
+	s := &e.status
+	if !s.Checked || s.State == check.OK || s.Type != Hard || s.Notified {
+		return out
+	}
+	if problemSuppression(e, at) != "" {
+		return out
+	}
+	t := transitionFor(s, at, KindProblem, s.Condition())
+	t.decide("")
+	s.Notified = true
+	return append(out, t)
+}
