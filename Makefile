@@ -36,3 +36,6 @@ lint:
 
 clean:
 	rm -rf bin
+
+proto:
+	plugins/proto/generate.sh

@@ -38,7 +38,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newCheckCmd(&g), newValidateCmd(&g))
+	root.AddCommand(newCheckCmd(&g), newValidateCmd(&g), newPluginServeCmd())
 
 	err := root.Execute()
 	var exit exitError
