@@ -1,0 +1,219 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/vakt/vakt/core/check"
+)
+
+// Transition is one state change of a check, as kept in the append-only
+// history. ID is assigned by the store.
+type Transition struct {
+	ID       int64
+	CheckID  string
+	Time     time.Time
+	From, To check.State
+	Type     StateType
+	Level    check.Level // the level after the change
+	// Kind says what happened, in the state machine's words: "problem",
+	// "recovery", "flapping_start" ... It must not be empty.
+	Kind   string
+	Notify bool
+	// Suppressed says why a change that would notify does not ("ack",
+	// "downtime", "flapping" ...); empty when it is not suppressed.
+	Suppressed string
+	Output     string
+}
+
+// Validate reports the first thing wrong with t, wrapping ErrInvalid.
+func (t Transition) Validate() error {
+	if err := validName("check id", t.CheckID); err != nil {
+		return err
+	}
+	if err := validTime("transition time", t.Time); err != nil {
+		return fmt.Errorf("check %q: %w", t.CheckID, err)
+	}
+	if !t.From.Valid() || !t.To.Valid() {
+		return fmt.Errorf("%w: check %q: transition %d -> %d: states must be 0..3", ErrInvalid, t.CheckID, int(t.From), int(t.To))
+	}
+	if err := t.Type.valid(); err != nil {
+		return fmt.Errorf("check %q: %w", t.CheckID, err)
+	}
+	if err := validLevel(t.Level); err != nil {
+		return fmt.Errorf("check %q: %w", t.CheckID, err)
+	}
+	if err := validName("transition kind", t.Kind); err != nil {
+		return fmt.Errorf("check %q: %w", t.CheckID, err)
+	}
+	return nil
+}
+
+// Change is everything one state change writes, all in one transaction: the
+// transition, optionally the check's state after it, and the notifications
+// it causes.
+type Change struct {
+	Transition Transition
+	// State, when not nil, is the check's state after the transition; its
+	// CheckID must be the transition's.
+	State *CheckState
+	// Notifications go to the outbox; RecordChange sets their TransitionID.
+	Notifications []Notification
+}
+
+// RecordChange writes c durably and returns it with the ids the store
+// assigned (Transition.ID, Notifications[i].ID and TransitionID, and the
+// defaults Enqueue fills in). It returns only after the commit, so the caller
+// may act on the change (send its notifications) as soon as it returns.
+func (s *Store) RecordChange(ctx context.Context, c Change) (Change, error) {
+	if err := c.Transition.Validate(); err != nil {
+		return Change{}, fmt.Errorf("record change: %w", err)
+	}
+	if c.State != nil {
+		if err := c.State.Validate(); err != nil {
+			return Change{}, fmt.Errorf("record change: %w", err)
+		}
+		if c.State.CheckID != c.Transition.CheckID {
+			return Change{}, fmt.Errorf("record change: %w: state is for check %q, transition for %q",
+				ErrInvalid, c.State.CheckID, c.Transition.CheckID)
+		}
+	}
+	out := Change{Transition: c.Transition, State: c.State, Notifications: make([]Notification, len(c.Notifications))}
+	now := s.opts.Now()
+	for i, n := range c.Notifications {
+		n, err := n.prepared(now)
+		if err != nil {
+			return Change{}, fmt.Errorf("record change of %q: notification %d: %w", c.Transition.CheckID, i, err)
+		}
+		out.Notifications[i] = n
+	}
+
+	err := s.inTx(ctx, fmt.Sprintf("record change of %q", c.Transition.CheckID), func(tx *sql.Tx) error {
+		t := c.Transition
+		err := tx.QueryRowContext(ctx, `INSERT INTO transitions
+			(check_id, at, from_state, to_state, state_type, level, kind, notify, suppressed, output)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			t.CheckID, t.Time.UnixNano(), int(t.From), int(t.To), string(t.Type), int(t.Level),
+			t.Kind, t.Notify, t.Suppressed, t.Output).Scan(&out.Transition.ID)
+		if err != nil {
+			return fmt.Errorf("insert transition: %w", err)
+		}
+		if c.State != nil {
+			if _, err := tx.ExecContext(ctx, upsertState, stateArgs(*c.State)...); err != nil {
+				return fmt.Errorf("save state: %w", err)
+			}
+		}
+		for i := range out.Notifications {
+			out.Notifications[i].TransitionID = out.Transition.ID
+			if err := insertNotification(ctx, tx, &out.Notifications[i]); err != nil {
+				return fmt.Errorf("enqueue notification %d: %w", i, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Change{}, err
+	}
+	return out, nil
+}
+
+// TransitionQuery selects history rows.
+type TransitionQuery struct {
+	CheckID string    // empty: every check
+	From    time.Time // inclusive; zero: from the beginning
+	To      time.Time // exclusive; zero: up to now
+	Limit   int       // 0: no limit
+	// NewestFirst orders by time descending; the default is oldest first.
+	NewestFirst bool
+}
+
+const transitionColumns = `id, check_id, at, from_state, to_state, state_type, level, kind, notify, suppressed, output`
+
+func scanTransition(sc interface{ Scan(...any) error }) (Transition, error) {
+	var (
+		t               Transition
+		at              int64
+		from, to, level int
+		typ             string
+	)
+	if err := sc.Scan(&t.ID, &t.CheckID, &at, &from, &to, &typ, &level, &t.Kind, &t.Notify, &t.Suppressed, &t.Output); err != nil {
+		return t, err
+	}
+	t.Time, t.From, t.To, t.Type, t.Level = fromNanos(at), check.State(from), check.State(to), StateType(typ), check.Level(level)
+	return t, nil
+}
+
+// Transitions returns the history rows q selects, ordered by time (then id).
+func (s *Store) Transitions(ctx context.Context, q TransitionQuery) ([]Transition, error) {
+	if q.CheckID != "" {
+		if err := validName("check id", q.CheckID); err != nil {
+			return nil, fmt.Errorf("read transitions: %w", err)
+		}
+	}
+	if q.Limit < 0 {
+		return nil, fmt.Errorf("read transitions: %w: limit %d is negative", ErrInvalid, q.Limit)
+	}
+	if !q.From.IsZero() && !q.To.IsZero() && !q.From.Before(q.To) {
+		return nil, fmt.Errorf("read transitions: %w: from %s is not before to %s", ErrInvalid,
+			q.From.Format(time.RFC3339Nano), q.To.Format(time.RFC3339Nano))
+	}
+	var (
+		where []string
+		args  []any
+	)
+	if q.CheckID != "" {
+		where, args = append(where, "check_id = ?"), append(args, q.CheckID)
+	}
+	if !q.From.IsZero() {
+		where, args = append(where, "at >= ?"), append(args, q.From.UnixNano())
+	}
+	if !q.To.IsZero() {
+		where, args = append(where, "at < ?"), append(args, q.To.UnixNano())
+	}
+	query := `SELECT ` + transitionColumns + ` FROM transitions`
+	if len(where) > 0 {
+		query += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	if q.NewestFirst {
+		query += ` ORDER BY at DESC, id DESC`
+	} else {
+		query += ` ORDER BY at, id`
+	}
+	if q.Limit > 0 {
+		query += ` LIMIT ?`
+		args = append(args, q.Limit)
+	}
+	rows, err := s.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read transitions: %w", err)
+	}
+	defer rows.Close()
+	var out []Transition
+	for rows.Next() {
+		t, err := scanTransition(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read transitions: %w", err)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read transitions: %w", err)
+	}
+	return out, nil
+}
+
+// Transition returns one history row by id, or an error wrapping ErrNotFound.
+func (s *Store) Transition(ctx context.Context, id int64) (Transition, error) {
+	t, err := scanTransition(s.read.QueryRowContext(ctx, `SELECT `+transitionColumns+` FROM transitions WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Transition{}, fmt.Errorf("read transition: %w: no transition %d", ErrNotFound, id)
+	}
+	if err != nil {
+		return Transition{}, fmt.Errorf("read transition %d: %w", id, err)
+	}
+	return t, nil
+}
