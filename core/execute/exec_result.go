@@ -1,0 +1,180 @@
+package execute
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os/exec"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/vakt/vakt/core/check"
+)
+
+// cappedBuffer keeps the first limit bytes written to it and counts, then
+// throws away, the rest, so that a plugin printing without end never blocks
+// on a full pipe and never fills memory.
+type cappedBuffer struct {
+	limit   int
+	buf     []byte
+	written int64
+}
+
+// Write keeps what fits under the limit and accepts all of p.
+func (b *cappedBuffer) Write(p []byte) (int, error) {
+	b.written += int64(len(p))
+	if room := b.limit - len(b.buf); room > 0 {
+		b.buf = append(b.buf, p[:min(room, len(p))]...)
+	}
+	return len(p), nil
+}
+
+// truncated reports whether more was written than kept.
+func (b *cappedBuffer) truncated() bool { return b.written > int64(len(b.buf)) }
+
+// fill turns what the process did into res: state, exit code, output, long
+// output, perfdata and notes.
+func (e *Exec) fill(res *check.Result, job Job, p *process, timeout time.Duration) {
+	if p.startErr != nil {
+		fillStartError(res, job, p.startErr)
+		return
+	}
+
+	parsed := check.ParseOutput(p.stdout.buf)
+	res.Perfdata = parsed.Perfdata
+	if p.stdout.truncated() {
+		res.Notes = append(res.Notes, fmt.Sprintf("output truncated at %d bytes (plugin wrote %d)", p.stdout.limit, p.stdout.written))
+	}
+	res.Notes = append(res.Notes, parsed.Notes...)
+	if p.pipesHeld {
+		res.Notes = append(res.Notes, fmt.Sprintf("plugin left a process outside its process group holding its output open; stopped reading %s after it exited", e.pipeDelay()))
+	}
+
+	stdoutEmpty := parsed.Output == "" && parsed.Long == "" && parsed.PerfText == ""
+	stderr := stderrText(&p.stderr)
+	if stderr != "" && p.stderr.truncated() {
+		res.Notes = append(res.Notes, fmt.Sprintf("stderr truncated at %d bytes (plugin wrote %d)", p.stderr.limit, p.stderr.written))
+	}
+	if stderr != "" && !stdoutEmpty {
+		// Nagios ignores stderr when there is stdout; keep it for whoever
+		// debugs the plugin.
+		e.Log.Debug().Str("check", job.Check).Str("host", job.Host).Str("stderr", stderr).Msg("plugin wrote to stderr")
+	}
+
+	// What the plugin said, for a run that ended with a plugin state.
+	res.Output, res.Long = parsed.Output, parsed.Long
+	if stdoutEmpty {
+		if stderr == "" {
+			res.Output = noOutputText
+		} else {
+			first, rest, _ := strings.Cut(stderr, "\n")
+			res.Output, res.Long = noStdoutText+first, rest
+		}
+	}
+	// For any other ending, our explanation becomes the short output and
+	// what the plugin said moves to the long output, so nothing is lost.
+	explain := func(text string) {
+		said := joinLines(parsed.Output, parsed.Long)
+		if stdoutEmpty && stderr != "" {
+			said = "stderr: " + stderr
+		}
+		res.Output, res.Long = text, said
+	}
+
+	ws, _ := p.state.Sys().(syscall.WaitStatus)
+	switch {
+	case p.timedOut:
+		res.TimedOut = true
+		res.State = check.Critical
+		if job.TimeoutState != nil {
+			res.State = *job.TimeoutState
+		}
+		explain(timeoutText(timeout))
+	case p.cancelled != nil:
+		res.State = check.Unknown
+		explain("(Check cancelled before the plugin finished: " + p.cancelled.Error() + ")")
+	case ws.Signaled():
+		res.State = check.Unknown
+		explain(fmt.Sprintf("(Plugin was killed by signal %d (%s))", int(ws.Signal()), ws.Signal()))
+	case p.state.Exited():
+		res.ExitCode = p.state.ExitCode()
+		switch code := res.ExitCode; {
+		case code >= 0 && code <= 3:
+			res.State = check.State(code)
+		case code == 126:
+			res.State = check.Critical
+			explain(notExecutableText)
+		case code == 127:
+			res.State = check.Critical
+			explain(notFoundText)
+		default:
+			res.State = check.Unknown
+			explain(fmt.Sprintf("(Return code of %d is out of bounds)", code))
+		}
+	default:
+		res.State = check.Unknown
+		explain("(Plugin ended in an unexpected way: " + p.state.String() + ")")
+	}
+}
+
+// fillStartError maps a plugin that could not be started to what a shell
+// would have reported: 127 when it does not exist, 126 when it cannot be
+// executed. The real reason follows the Nagios text in the output.
+func fillStartError(res *check.Result, job Job, err error) {
+	reason := startErrorReason(job, err)
+	switch {
+	case errors.Is(err, exec.ErrNotFound) || errors.Is(err, fs.ErrNotExist):
+		res.State = check.Critical
+		res.Output = notFoundText + ": " + reason
+	case errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.ENOEXEC):
+		res.State = check.Critical
+		res.Output = notExecutableText + ": " + reason
+	default:
+		res.State = check.Unknown
+		res.Output = "(Could not start plugin: " + reason + ")"
+	}
+}
+
+// startErrorReason says why the plugin could not start in plain words,
+// without os/exec's "fork/exec" prefix.
+func startErrorReason(job Job, err error) string {
+	var pathErr *fs.PathError
+	var execErr *exec.Error
+	switch {
+	case errors.As(err, &execErr):
+		return fmt.Sprintf("cannot run %s: %v", execErr.Name, execErr.Err)
+	case errors.As(err, &pathErr):
+		return fmt.Sprintf("cannot run %s: %v", pathErr.Path, pathErr.Err)
+	}
+	return fmt.Sprintf("cannot run %s: %v", job.Argv[0], err)
+}
+
+// stderrText is the kept stderr as valid UTF-8, cut at its first NUL byte
+// and trimmed of surrounding white space.
+func stderrText(b *cappedBuffer) string {
+	raw := b.buf
+	if i := bytes.IndexByte(raw, 0); i >= 0 {
+		raw = raw[:i]
+	}
+	return strings.TrimSpace(strings.ToValidUTF8(string(raw), "\uFFFD"))
+}
+
+// joinLines joins the non-empty texts with newlines.
+func joinLines(texts ...string) string {
+	var kept []string
+	for _, t := range texts {
+		if t != "" {
+			kept = append(kept, t)
+		}
+	}
+	return strings.Join(kept, "\n")
+}
+
+func (e *Exec) pipeDelay() time.Duration {
+	if e.PipeDelay == 0 {
+		return DefaultPipeDelay
+	}
+	return e.PipeDelay
+}
