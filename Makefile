@@ -19,6 +19,7 @@ deps:
 
 test: deps
 	$(GO) test -race -count=1 -timeout 20m ./...
+	cd contrib/plugin-example && $(GO) test -race -count=1 ./...
 
 run: build
 	./$(BIN) check checks.d
