@@ -24,17 +24,27 @@ type Options struct {
 	Verbose bool
 }
 
+// CheckFormat returns an error unless format is one Write accepts.
+func CheckFormat(format string) error {
+	switch format {
+	case "table", "", "json", "junit":
+		return nil
+	}
+	return fmt.Errorf("unknown output format %q: want one of %s", format, Formats)
+}
+
 // Write writes results in the named format.
 func Write(w io.Writer, format string, results []check.Result, opts Options) error {
+	if err := CheckFormat(format); err != nil {
+		return err
+	}
 	switch format {
-	case "table", "":
-		return Table(w, results, opts)
 	case "json":
 		return JSON(w, results)
 	case "junit":
 		return JUnit(w, results)
 	}
-	return fmt.Errorf("unknown output format %q: want one of %s", format, Formats)
+	return Table(w, results, opts)
 }
 
 // Worst returns the worst state of results (OK for none) as check.Worse
