@@ -5,7 +5,7 @@ BIN       := bin/vakt
 SUDO      := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo >/dev/null && echo sudo)
 export PATH := $(PATH):$(shell $(GO) env GOPATH)/bin
 
-.PHONY: build test run bench lint proto deps fuzz clean
+.PHONY: build test run check bench lint proto deps fuzz clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/vakt
@@ -21,7 +21,14 @@ test: deps
 	$(GO) test -race -count=1 -timeout 20m ./...
 	cd contrib/plugin-example && $(GO) test -race -count=1 ./...
 
+# run starts the daemon on the shipped checks.d, its state in .state/; the
+# baseline's tcp and http checks watch vakt's own HTTP API.
 run: build
+	VAKT_LOCAL_TCP_PORT=8484 VAKT_LOCAL_HTTP_URL=http://127.0.0.1:8484/healthz \
+		./$(BIN) run --checks-dir checks.d --state-dir .state --listen 127.0.0.1:8484 --bb-listen 127.0.0.1:1984
+
+# check runs the shipped checks.d once, as CI would.
+check: build
 	./$(BIN) check checks.d
 
 bench: deps build

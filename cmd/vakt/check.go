@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/vakt/vakt/core/config"
 	"github.com/vakt/vakt/core/execute"
 	"github.com/vakt/vakt/core/report"
 	"github.com/vakt/vakt/core/runner"
@@ -20,6 +19,7 @@ func newCheckCmd(g *globals) *cobra.Command {
 		format, output string
 		verbose        bool
 		concurrency    int
+		pluginDirs     []string
 	)
 	cmd := &cobra.Command{
 		Use:   "check DIR|FILE...",
@@ -38,20 +38,19 @@ machine-readable results to stdout or to --output FILE.`,
 			if err != nil {
 				return err
 			}
-			loader := config.NewLoader()
-			cfg, diags := loader.Load(args...)
-			if diags.HasErrors() {
-				_ = loader.WriteDiagnostics(cmd.ErrOrStderr(), diags)
-				return exitError{code: 3}
-			}
-			if len(diags) > 0 {
-				_ = loader.WriteDiagnostics(cmd.ErrOrStderr(), diags)
-			}
-
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			r := &runner.Runner{Config: cfg, Exec: execute.NewExec(log)}
-			results := r.RunAll(ctx, cfg.Checks, concurrency)
+			l, nerr, err := loadChecks(ctx, log, args, pluginDirs, cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			if l == nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "%d error(s) found; nothing was run\n", nerr)
+				return exitError{code: 3}
+			}
+			defer l.Close()
+			r := &runner.Runner{Config: l.cfg, Exec: execute.NewExec(log), Plugins: l.plugins}
+			results := r.RunAll(ctx, l.cfg.Checks, concurrency)
 
 			out := cmd.OutOrStdout()
 			if output != "" {
@@ -77,5 +76,6 @@ machine-readable results to stdout or to --output FILE.`,
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the results to this file instead of stdout")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "add long output, perfdata and parser notes to the table")
 	cmd.Flags().IntVarP(&concurrency, "concurrency", "j", 8*runtime.NumCPU(), "how many checks run at once")
+	addPluginDirFlag(cmd, &pluginDirs)
 	return cmd
 }

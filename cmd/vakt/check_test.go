@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
-	"net"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,21 +35,18 @@ func vakt(t *testing.T, args ...string) (code int, stdout, stderr string) {
 // shipped check passes on a healthy machine. The TCP check gets a listener.
 func TestShippedChecks(t *testing.T) {
 	requirePlugins(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	// The baseline's tcp check and the tcp and http plugin examples need a
+	// service on this machine: an HTTP server on loopback serves both.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintln(w, "vakt test server")
+	}))
+	defer srv.Close()
+	u, err := url.Parse(srv.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
-	t.Setenv("VAKT_LOCAL_TCP_PORT", portOf(t, ln))
+	t.Setenv("VAKT_LOCAL_TCP_PORT", u.Port())
+	t.Setenv("VAKT_LOCAL_HTTP_URL", srv.URL+"/")
 
 	code, stdout, stderr := vakt(t, "check", "--format", "junit", "../../checks.d")
 	if code != 0 {
@@ -60,7 +60,9 @@ func TestShippedChecks(t *testing.T) {
 			t.Errorf("%s/%s failed on a healthy machine: %s", c.Class, c.Name, c.Failure.Message)
 		}
 	}
-	for _, want := range []string{"disk-root", "load", "procs", "swap", "users", "tcp"} {
+	for _, want := range []string{"disk-root", "load", "procs", "swap", "users", "tcp",
+		"example-plugin-disk", "example-plugin-dns", "example-plugin-http", "example-plugin-load",
+		"example-plugin-memory", "example-plugin-ping", "example-plugin-procs", "example-plugin-tcp"} {
 		if !names[want] {
 			t.Errorf("baseline check %q missing from the JUnit output", want)
 		}
@@ -202,15 +204,6 @@ func parseJUnit(t *testing.T, doc string) junitSuite {
 		t.Fatalf("%d test suites, want 1", len(suites.Suites))
 	}
 	return suites.Suites[0]
-}
-
-func portOf(t *testing.T, ln net.Listener) string {
-	t.Helper()
-	_, port, err := net.SplitHostPort(ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return port
 }
 
 func writeFile(t testing.TB, path, text string) {

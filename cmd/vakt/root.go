@@ -38,7 +38,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newCheckCmd(&g), newValidateCmd(&g), newPluginServeCmd())
+	root.AddCommand(newCheckCmd(&g), newValidateCmd(&g), newPluginsCmd(&g), newPluginServeCmd())
+	root.AddCommand(newRunCmd(), newStatusCmd(), newReloadCmd())
 
 	err := root.Execute()
 	var exit exitError

@@ -4,29 +4,32 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
-
-	"github.com/vakt/vakt/core/config"
 )
 
 func newValidateCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
+	var pluginDirs []string
+	cmd := &cobra.Command{
 		Use:   "validate DIR|FILE...",
-		Short: "Check HCL files without running anything; exit 1 with every error found",
+		Short: "Check HCL files and plugin configs without running any check; exit 1 with every error found",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			loader := config.NewLoader()
-			cfg, diags := loader.Load(args...)
-			if len(diags) > 0 {
-				if err := loader.WriteDiagnostics(cmd.ErrOrStderr(), diags); err != nil {
-					return fmt.Errorf("writing diagnostics: %w", err)
-				}
+			log, err := g.logger(cmd.ErrOrStderr())
+			if err != nil {
+				return err
 			}
-			if diags.HasErrors() {
-				fmt.Fprintf(cmd.ErrOrStderr(), "%d error(s) found\n", len(diags.Errs()))
+			l, nerr, err := loadChecks(cmd.Context(), log, args, pluginDirs, cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			if l == nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "%d error(s) found\n", nerr)
 				return exitError{code: 1}
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "ok: %d hosts, %d checks\n", len(cfg.Hosts), len(cfg.Checks))
+			defer l.Close()
+			fmt.Fprintf(cmd.OutOrStdout(), "ok: %d hosts, %d checks\n", len(l.cfg.Hosts), len(l.cfg.Checks))
 			return nil
 		},
 	}
+	addPluginDirFlag(cmd, &pluginDirs)
+	return cmd
 }

@@ -10,10 +10,10 @@ import (
 // parse_check_output behaviour, translated to vakt's empty strings.
 func TestParseOutput(t *testing.T) {
 	tests := []struct {
-		name, in                      string
-		output, long, perfText        string
-		labels                        []string
-		notes                         int
+		name, in               string
+		output, long, perfText string
+		labels                 []string
+		notes                  int
 	}{
 		{name: "one line no perfdata", in: "TEST OK - just one line of output, no perfdata",
 			output: "TEST OK - just one line of output, no perfdata"},

@@ -7,7 +7,7 @@ import (
 )
 
 func ptr(v float64) *float64 { return &v }
-func rng(s string) *Range   { r := MustRange(s); return &r }
+func rng(s string) *Range    { r := MustRange(s); return &r }
 
 func TestParsePerfdata(t *testing.T) {
 	tests := []struct {

@@ -80,6 +80,12 @@ type Check struct {
 	// functions. Exactly one of Command and Plugin is set.
 	Plugin       string
 	PluginConfig hcl.Body
+	// PluginSHA256 pins the plugin's executable to a SHA-256 digest (64
+	// lowercase hex digits); empty when the check does not pin it.
+	// PluginRange and PluginSHA256Range are where plugin and plugin_sha256
+	// are set, for diagnostics about them.
+	PluginSHA256                   string
+	PluginRange, PluginSHA256Range hcl.Range
 	// EvalContext holds what the check's expressions may refer to: var,
 	// host (this check's host) and the functions. It is shared by the
 	// checks of a host: read it, do not change it.

@@ -33,6 +33,7 @@ const (
 	attrCommand       = "command"
 	attrShell         = "shell"
 	attrPlugin        = "plugin"
+	attrPluginSHA256  = "plugin_sha256"
 	attrInterval      = "interval"
 	attrRetryInterval = "retry_interval"
 	attrMaxAttempts   = "max_attempts"
@@ -80,7 +81,7 @@ func hostSchema() *hcl.BodySchema {
 // template or defaults block may set anything a check sets.
 func checkSchema() *hcl.BodySchema {
 	names := []string{
-		attrHost, attrHosts, attrHostTags, attrTemplate, attrCommand, attrShell, attrPlugin,
+		attrHost, attrHosts, attrHostTags, attrTemplate, attrCommand, attrShell, attrPlugin, attrPluginSHA256,
 		attrInterval, attrRetryInterval, attrMaxAttempts, attrTimeout, attrTimeoutState,
 		attrUnknownAs, attrOutputLimit, attrTags,
 	}

@@ -60,6 +60,10 @@
 //     check. The config block is left undecoded here (Check.PluginConfig),
 //     because only the plugin knows its schema; its expressions may use var,
 //     host and the functions, through Check.EvalContext.
+//     plugin_sha256 = "<64 hex digits>" pins the plugin's executable (as
+//     sha256sum prints it): a plugin file with another digest is not
+//     started. Check.DecodePluginConfig decodes the config block against
+//     the plugin's schema.
 //
 // # Checks on many hosts
 //

@@ -296,6 +296,7 @@ func checkFields() []field {
 			return nil
 		}},
 		{attrPlugin, setPlugin},
+		{attrPluginSHA256, setPluginSHA256},
 		{attrTags, setTags},
 	}
 }
@@ -309,7 +310,7 @@ func setPlugin(c *Check, a *hcl.Attribute, v cty.Value) *hcl.Diagnostic {
 		return attrError(a, "Invalid plugin name",
 			fmt.Sprintf("%q is not a plugin name: use letters, digits, '_', '-' and '.', starting with a letter or digit.", s))
 	}
-	c.Plugin = s
+	c.Plugin, c.PluginRange = s, a.Expr.Range()
 	return nil
 }
 
@@ -370,6 +371,11 @@ func (r *resolver) build(cb *block, layers []*block, run *block, h *Host) (*Chec
 			c.Command, d = commandValue(a, v, c.Shell)
 			return d
 		}) && ok
+		if c.PluginSHA256 != "" {
+			r.errorAt(c.PluginSHA256Range, "plugin_sha256 without plugin",
+				fmt.Sprintf("plugin_sha256 pins a plugin's executable, but check %q runs a command.", cb.name))
+			ok = false
+		}
 	} else {
 		a := run.attrs[attrPlugin]
 		ok = r.decode(a, h, ctx, func(v cty.Value) *hcl.Diagnostic { return setPlugin(c, a, v) }) && ok

@@ -6,13 +6,29 @@ package builtin
 import (
 	"sort"
 
+	"github.com/vakt/vakt/plugins/disk"
+	"github.com/vakt/vakt/plugins/dns"
+	"github.com/vakt/vakt/plugins/http"
+	"github.com/vakt/vakt/plugins/load"
+	"github.com/vakt/vakt/plugins/memory"
+	"github.com/vakt/vakt/plugins/ping"
+	"github.com/vakt/vakt/plugins/procs"
 	"github.com/vakt/vakt/plugins/sdk"
+	"github.com/vakt/vakt/plugins/tcp"
 )
 
 // Checks returns the built-in check plugins by name, each as a constructor.
 func Checks() map[string]func() sdk.Checker {
 	return map[string]func() sdk.Checker{
 		// One line per plugin, in alphabetical order.
+		"disk":   disk.New,
+		"dns":    dns.New,
+		"http":   http.New,
+		"load":   load.New,
+		"memory": memory.New,
+		"ping":   ping.New,
+		"procs":  procs.New,
+		"tcp":    tcp.New,
 	}
 }
 

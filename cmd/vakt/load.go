@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/rs/zerolog"
+	"github.com/spf13/cobra"
+
+	"github.com/vakt/vakt/core/config"
+	"github.com/vakt/vakt/core/execute"
+)
+
+// pluginClose bounds how long stopping the plugin processes may take.
+const pluginClose = 10 * time.Second
+
+// loaded is a checked configuration with the plugin host that validated
+// its plugin checks; the host's plugin processes keep running for the run
+// that follows. Close stops them.
+type loaded struct {
+	cfg     *config.Config
+	plugins *execute.PluginHost
+}
+
+func (l *loaded) Close() {
+	ctx, cancel := context.WithTimeout(context.Background(), pluginClose)
+	defer cancel()
+	_ = l.plugins.Close(ctx)
+}
+
+// addPluginDirFlag adds --plugin-dir, the global plugin folders.
+func addPluginDirFlag(cmd *cobra.Command, dirs *[]string) {
+	cmd.Flags().StringArrayVar(dirs, "plugin-dir", nil, "a folder of third-party plugins (vakt-plugin-NAME); repeatable")
+}
+
+// loadChecks loads the HCL files at paths and checks every plugin check's
+// config block against its plugin's schema. Diagnostics go to diagOut;
+// with errors it returns a nil *loaded and the number of errors.
+func loadChecks(ctx context.Context, log zerolog.Logger, paths, pluginDirs []string, diagOut io.Writer) (*loaded, int, error) {
+	loader := config.NewLoader()
+	cfg, diags := loader.Load(paths...)
+	if cfg == nil || diags.HasErrors() {
+		return nil, len(diags.Errs()), writeDiags(loader, diagOut, diags)
+	}
+	host := execute.NewPluginHost(execute.PluginOptions{Log: log, Dirs: pluginDirs, ConfigRoots: paths})
+	diags = append(diags, host.Validate(ctx, cfg)...)
+	if err := writeDiags(loader, diagOut, diags); err != nil {
+		return nil, 0, err
+	}
+	if diags.HasErrors() {
+		l := &loaded{plugins: host}
+		l.Close()
+		return nil, len(diags.Errs()), nil
+	}
+	return &loaded{cfg: cfg, plugins: host}, 0, nil
+}
+
+func writeDiags(loader *config.Loader, w io.Writer, diags hcl.Diagnostics) error {
+	if len(diags) == 0 {
+		return nil
+	}
+	if err := loader.WriteDiagnostics(w, diags); err != nil {
+		return fmt.Errorf("writing diagnostics: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vakt/vakt/core/server"
+)
+
+func newReloadCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "reload",
+		Short: "Make the running vakt reload its checks; exit 1 with the errors if they are broken",
+		Long: `reload asks the running vakt (POST /api/v1/reload on the listen address of the
+settings, with the first API token) to read its checks folder again. Checks
+that stay keep their state and schedule, removed ones stop, new ones start.
+A folder with errors is refused: vakt keeps running the configuration it has,
+and reload prints the errors and exits 1. Sending SIGHUP to vakt run does the
+same, without the answer.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			client, err := apiClient(cmd)
+			if err != nil {
+				return err
+			}
+			ctx, cancel := context.WithTimeout(cmd.Context(), apiTimeout)
+			defer cancel()
+			report, err := client.Reload(ctx)
+			if errors.Is(err, server.ErrReloadRefused) {
+				fmt.Fprint(cmd.ErrOrStderr(), report.Diagnostics)
+				fmt.Fprintf(cmd.ErrOrStderr(), "vakt: %s\n", report.Error)
+				return exitError{code: 1}
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprint(cmd.ErrOrStderr(), report.Diagnostics) // warnings
+			fmt.Fprintf(cmd.OutOrStdout(), "reloaded: %d checks (%d added, %d removed, %d kept)\n",
+				report.Checks, report.Added, report.Removed, report.Kept)
+			return nil
+		},
+	}
+	addSettingFlags(cmd.Flags(), keyListen, keyAPITokens)
+	return cmd
+}

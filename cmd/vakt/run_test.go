@@ -1,0 +1,165 @@
+package main
+
+import (
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+)
+
+// resolveSettings parses args as `vakt run` does (with the root command's
+// persistent log flags) and returns the settings it would use.
+func resolveSettings(t *testing.T, args ...string) (settings, error) {
+	t.Helper()
+	root := &cobra.Command{Use: "vakt", SilenceUsage: true, SilenceErrors: true}
+	var g globals
+	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "warn", "")
+	root.PersistentFlags().StringVar(&g.logFormat, "log-format", "auto", "")
+	runCmd := newRunCmd()
+	var got settings
+	runCmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		var err error
+		got, err = loadSettings(cmd)
+		return err
+	}
+	root.AddCommand(runCmd)
+	root.SetArgs(append([]string{"run"}, args...))
+	err := root.Execute()
+	return got, err
+}
+
+// TestSettingsPrecedence: a flag beats a VAKT_* variable, which beats the
+// settings file, which beats the default; per setting.
+func TestSettingsPrecedence(t *testing.T) {
+	dir := t.TempDir()
+	yamlFile := filepath.Join(dir, "vakt.yaml")
+	writeFile(t, yamlFile, `
+checks_dir: /file/checks.d
+plugin_dirs: [/file/plugins-a, /file/plugins-b]
+state_dir: /file/state
+listen: 127.0.0.1:9001
+bb_listen: 127.0.0.1:9002
+api_tokens: [file-token]
+concurrency: 7
+log_level: warn
+log_format: json
+`)
+	tomlFile := filepath.Join(dir, "vakt.toml")
+	writeFile(t, tomlFile, `
+checks_dir = "/toml/checks.d"
+concurrency = 9
+api_tokens = ["t1", "t2"]
+`)
+	defaults := settings{
+		ChecksDir: "/etc/vakt/checks.d", PluginDirs: []string{}, StateDir: "/var/lib/vakt", Listen: "127.0.0.1:8484",
+		BBListen: ":1984", APITokens: []string{}, Concurrency: 64, LogLevel: "info", LogFormat: "auto",
+	}
+	fromFile := settings{
+		ChecksDir: "/file/checks.d", PluginDirs: []string{"/file/plugins-a", "/file/plugins-b"}, StateDir: "/file/state",
+		Listen: "127.0.0.1:9001", BBListen: "127.0.0.1:9002", APITokens: []string{"file-token"}, Concurrency: 7,
+		LogLevel: "warn", LogFormat: "json", File: yamlFile,
+	}
+	with := func(s settings, edit func(*settings)) settings {
+		s.PluginDirs = append([]string{}, s.PluginDirs...)
+		s.APITokens = append([]string{}, s.APITokens...)
+		edit(&s)
+		return s
+	}
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		want settings
+	}{
+		{"defaults", nil, nil, defaults},
+		{"file", nil, []string{"--config", yamlFile}, fromFile},
+		{"file named by VAKT_CONFIG", map[string]string{"VAKT_CONFIG": yamlFile}, nil, fromFile},
+		{"toml file", nil, []string{"--config", tomlFile}, with(defaults, func(s *settings) {
+			s.ChecksDir, s.Concurrency, s.APITokens, s.File = "/toml/checks.d", 9, []string{"t1", "t2"}, tomlFile
+		})},
+		{"env over file", map[string]string{
+			"VAKT_CHECKS_DIR": "/env/checks.d", "VAKT_API_TOKENS": "env-1, env-2", "VAKT_CONCURRENCY": "11",
+			"VAKT_LOG_LEVEL": "debug", "VAKT_BB_LISTEN": "off", "VAKT_PLUGIN_DIRS": "/env/p",
+		}, []string{"--config", yamlFile}, with(fromFile, func(s *settings) {
+			s.ChecksDir, s.APITokens, s.Concurrency, s.LogLevel, s.BBListen, s.PluginDirs = "/env/checks.d", []string{"env-1", "env-2"}, 11, "debug", "", []string{"/env/p"}
+		})},
+		{"flags over env over file", map[string]string{
+			"VAKT_CHECKS_DIR": "/env/checks.d", "VAKT_CONCURRENCY": "11", "VAKT_LOG_LEVEL": "debug", "VAKT_STATE_DIR": "/env/state",
+		}, []string{"--config", yamlFile, "--checks-dir", "/flag/checks.d", "--concurrency", "13", "--log-level", "error",
+			"--api-token", "f1", "--api-token", "f2", "--plugin-dir", "/flag/p", "--listen", "off"},
+			with(fromFile, func(s *settings) {
+				s.ChecksDir, s.Concurrency, s.LogLevel, s.StateDir = "/flag/checks.d", 13, "error", "/env/state"
+				s.APITokens, s.PluginDirs, s.Listen = []string{"f1", "f2"}, []string{"/flag/p"}, ""
+			})},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clearVaktEnv(t)
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			got, err := resolveSettings(t, tc.args...)
+			if err != nil {
+				t.Fatalf("settings: %v", err)
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("settings =\n%+v\nwant\n%+v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestSettingsErrors: malformed settings, wherever they come from, are
+// refused with a message naming the setting.
+func TestSettingsErrors(t *testing.T) {
+	dir := t.TempDir()
+	file := func(name, text string) string {
+		path := filepath.Join(dir, name)
+		writeFile(t, path, text)
+		return path
+	}
+	typo := file("typo.yaml", "checks_dri: /x\n")
+	broken := file("broken.yaml", "checks_dir: [unclosed\n")
+	listTok := file("list.yaml", "api_tokens: [1, 2]\n")
+	dirList := file("dirlist.yaml", "checks_dir: [a, b]\n")
+	wrongExt := file("vakt.json", "{}\n")
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{"unknown key in the file", nil, []string{"--config", typo}, `unknown setting "checks_dri"`},
+		{"malformed file", nil, []string{"--config", broken}, "reading settings file " + broken},
+		{"missing file", nil, []string{"--config", filepath.Join(dir, "none.yaml")}, "settings file: stat " + filepath.Join(dir, "none.yaml")},
+		{"file of another kind", nil, []string{"--config", wrongExt}, `the name must end in .yaml, .yml or .toml, not ".json"`},
+		{"tokens not strings", nil, []string{"--config", listTok}, "setting api_tokens: item 0: want a string, got int (1)"},
+		{"list for a string", nil, []string{"--config", dirList}, "setting checks_dir: want a string, got []interface {}"},
+		{"concurrency not a number", map[string]string{"VAKT_CONCURRENCY": "many"}, nil, `setting concurrency: "many" is not a whole number`},
+		{"concurrency zero", nil, []string{"--concurrency", "0"}, "setting concurrency: 0 is less than 1"},
+		{"concurrency flag not a number", nil, []string{"--concurrency", "x"}, `invalid argument "x" for "--concurrency"`},
+		{"listen without port", map[string]string{"VAKT_LISTEN": "localhost"}, nil, `setting listen: "localhost" is not host:port (or off)`},
+		{"empty checks dir", nil, []string{"--checks-dir", ""}, "setting checks_dir is empty"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clearVaktEnv(t)
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			_, err := resolveSettings(t, tc.args...)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("settings error = %v; want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// clearVaktEnv unsets every VAKT_* variable for the rest of the test.
+func clearVaktEnv(t *testing.T) {
+	t.Helper()
+	for _, s := range allSettings() {
+		t.Setenv("VAKT_"+strings.ToUpper(s.key), "")
+	}
+	t.Setenv("VAKT_CONFIG", "")
+}

@@ -1,0 +1,329 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/vakt/vakt/core/execute"
+	"github.com/vakt/vakt/core/passive"
+	"github.com/vakt/vakt/core/runner"
+	"github.com/vakt/vakt/core/schedule"
+	"github.com/vakt/vakt/core/server"
+	"github.com/vakt/vakt/core/state"
+	"github.com/vakt/vakt/core/store"
+)
+
+// Defaults used where Options leave a setting at its zero value.
+const (
+	DefaultTickInterval     = time.Second
+	DefaultMaxPassiveChecks = 10_000
+	// shutdownGrace is how long in-flight HTTP requests get at shutdown.
+	shutdownGrace = 5 * time.Second
+)
+
+// Options configure a Daemon.
+type Options struct {
+	// Checks are the checks.d folders and files to load; required.
+	Checks []string
+	// StatePath is the store's SQLite file, created when missing; required.
+	StatePath string
+	// Listen is the HTTP API's address (host:port); "" runs no HTTP API.
+	Listen string
+	// BBListen is the Big Brother listener's address; "" runs none.
+	BBListen string
+	// Tokens are the API's bearer tokens, for passive results and reload.
+	// Without any, passive results over HTTP are off and reload is taken
+	// from loopback only.
+	Tokens []string
+	// Concurrency is the most check runs at once; 0 means
+	// schedule.DefaultConcurrency.
+	Concurrency int
+	// TickInterval is how often time passes for the state machine
+	// (freshness, downtimes); 0 means DefaultTickInterval.
+	TickInterval time.Duration
+	// MaxPassiveChecks caps the dynamic passive checks; 0 means
+	// DefaultMaxPassiveChecks.
+	MaxPassiveChecks int
+	// Logger gets a line per check run (debug), per transition (info),
+	// and every problem.
+	Logger zerolog.Logger
+	// Exec runs legacy plugins; nil means execute.NewExec(Logger).
+	Exec runner.Executor
+	// Plugins runs go-plugin checks; nil leaves such checks UNKNOWN,
+	// saying that no plugin runner is configured. When it also has
+	// Validate(ctx, *config.Config) hcl.Diagnostics, as
+	// execute.PluginHost does, plugin checks are validated against their
+	// plugins at start and at every reload, and a problem there is a
+	// configuration error. The caller closes it after Run.
+	Plugins runner.PluginExecutor
+	// Writer tunes the batching store writer.
+	Writer store.WriterOptions
+	// Notifications, when set, turns a transition into the outbox rows
+	// written in the same transaction (the notify step's entry point).
+	Notifications func(t state.Transition) []store.Notification
+}
+
+// Daemon is a running vakt: make it with New, then call Run.
+type Daemon struct {
+	opts Options
+	log  zerolog.Logger
+	exec runner.Executor
+
+	store  *store.Store
+	writer *store.Writer
+	sched  *schedule.Scheduler
+	api    http.Handler
+	bb     *passive.BBServer
+
+	httpLn, bbLn net.Listener
+
+	// cfg is the running configuration; runs read it without locking.
+	cfg atomic.Pointer[loaded]
+	// reloadMu makes reloads one at a time.
+	reloadMu sync.Mutex
+
+	// mu guards the Machine and what describes its checks.
+	mu       sync.Mutex
+	machine  *state.Machine
+	settings map[string]state.Settings // every check: configured and dynamic passive
+	passive  map[string]time.Duration  // dynamic passive checks and their TTL
+
+	running   atomic.Bool
+	closeOnce sync.Once
+	closeErr  error
+
+	runs, passiveResults, transitions, storeErrors atomic.Uint64
+	reloads, reloadFailures                        atomic.Uint64
+}
+
+// New loads the configuration, opens the store, restores the state saved in
+// it, schedules every check and binds the listeners; Run then starts them. A
+// configuration with errors returns a *ConfigError holding the diagnostics.
+func New(ctx context.Context, opts Options) (_ *Daemon, err error) {
+	switch {
+	case len(opts.Checks) == 0:
+		return nil, errors.New("starting vakt: no checks folder or file given")
+	case opts.StatePath == "":
+		return nil, errors.New("starting vakt: no state file given")
+	case opts.Concurrency < 0:
+		return nil, fmt.Errorf("starting vakt: concurrency %d is negative", opts.Concurrency)
+	case opts.TickInterval < 0:
+		return nil, fmt.Errorf("starting vakt: tick interval %s is negative", opts.TickInterval)
+	case opts.MaxPassiveChecks < 0:
+		return nil, fmt.Errorf("starting vakt: max passive checks %d is negative", opts.MaxPassiveChecks)
+	}
+	if opts.TickInterval == 0 {
+		opts.TickInterval = DefaultTickInterval
+	}
+	if opts.MaxPassiveChecks == 0 {
+		opts.MaxPassiveChecks = DefaultMaxPassiveChecks
+	}
+	d := &Daemon{opts: opts, log: opts.Logger, exec: opts.Exec}
+	if d.exec == nil {
+		d.exec = execute.NewExec(opts.Logger)
+	}
+
+	l, err := d.load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	l.logNotes(d.log)
+
+	defer func() {
+		if err != nil {
+			_ = d.close()
+		}
+	}()
+	if d.store, err = store.Open(ctx, opts.StatePath, store.Options{Logger: d.log}); err != nil {
+		return nil, fmt.Errorf("starting vakt: %w", err)
+	}
+	if err := d.restore(ctx, l); err != nil {
+		return nil, fmt.Errorf("starting vakt: %w", err)
+	}
+	if d.writer, err = d.store.NewWriter(opts.Writer); err != nil {
+		return nil, fmt.Errorf("starting vakt: %w", err)
+	}
+	d.sched, err = schedule.New(schedule.Options{
+		Runner:      schedule.RunnerFunc(d.runCheck),
+		Concurrency: opts.Concurrency,
+		Logger:      d.log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("starting vakt: %w", err)
+	}
+	d.cfg.Store(l)
+	for _, e := range l.entries {
+		if err := d.sched.Add(e); err != nil {
+			return nil, fmt.Errorf("starting vakt: %w", err)
+		}
+	}
+	// A check restored in a SOFT problem has its retries to run: run it
+	// now rather than a whole interval later.
+	for _, st := range d.machine.Statuses() {
+		if _, scheduled := l.byID[st.Check]; scheduled && st.Retrying() {
+			_ = d.sched.RunNow(st.Check)
+		}
+	}
+	if err := d.listen(); err != nil {
+		return nil, fmt.Errorf("starting vakt: %w", err)
+	}
+	return d, nil
+}
+
+// listen binds the HTTP API and the Big Brother listener and builds their
+// servers.
+func (d *Daemon) listen() error {
+	if d.opts.BBListen != "" {
+		ln, err := net.Listen("tcp", d.opts.BBListen)
+		if err != nil {
+			return fmt.Errorf("listening for Big Brother messages: %w", err)
+		}
+		d.bbLn = ln
+		d.bb = &passive.BBServer{Sink: d, Log: d.log.With().Str("listener", "bigbrother").Logger()}
+	}
+	if d.opts.Listen != "" {
+		var results http.Handler
+		if len(d.opts.Tokens) > 0 {
+			h, err := passive.NewResultsHandler(d.opts.Tokens, d, d.log.With().Str("listener", "http").Logger())
+			if err != nil {
+				return err
+			}
+			results = h
+		}
+		api, err := server.New(server.Options{Backend: d, Results: results, Tokens: d.opts.Tokens, Logger: d.log})
+		if err != nil {
+			return err
+		}
+		ln, err := net.Listen("tcp", d.opts.Listen)
+		if err != nil {
+			return fmt.Errorf("listening for the HTTP API: %w", err)
+		}
+		d.httpLn, d.api = ln, api
+	}
+	return nil
+}
+
+// HTTPAddr is the address the HTTP API listens on, "" when it is off.
+func (d *Daemon) HTTPAddr() string { return addrOf(d.httpLn) }
+
+// BBAddr is the address the Big Brother listener listens on, "" when it is
+// off.
+func (d *Daemon) BBAddr() string { return addrOf(d.bbLn) }
+
+func addrOf(ln net.Listener) string {
+	if ln == nil {
+		return ""
+	}
+	return ln.Addr().String()
+}
+
+// Run runs checks, serves the listeners and lets time pass for the state
+// machine until ctx is cancelled. Then it stops taking passive results, lets
+// the runs in progress finish, commits what the Writer holds and closes the
+// store. A Daemon runs once.
+func (d *Daemon) Run(ctx context.Context) error {
+	if !d.running.CompareAndSwap(false, true) {
+		return errors.New("running vakt: already running")
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg      sync.WaitGroup
+		errMu   sync.Mutex
+		runErrs []error
+	)
+	fail := func(err error) {
+		errMu.Lock()
+		runErrs = append(runErrs, err)
+		errMu.Unlock()
+		cancel()
+	}
+
+	wg.Go(func() {
+		if err := d.sched.Run(ctx); err != nil {
+			fail(err)
+		}
+	})
+	wg.Go(func() { d.tickLoop(ctx) })
+	if d.bb != nil {
+		wg.Go(func() {
+			if err := d.bb.Serve(ctx, d.bbLn); err != nil {
+				fail(fmt.Errorf("serving Big Brother messages: %w", err))
+			}
+		})
+	}
+	if d.httpLn != nil {
+		srv := &http.Server{Handler: d.api, ReadHeaderTimeout: 10 * time.Second}
+		wg.Go(func() {
+			if err := srv.Serve(d.httpLn); !errors.Is(err, http.ErrServerClosed) {
+				fail(fmt.Errorf("serving the HTTP API: %w", err))
+			}
+		})
+		wg.Go(func() {
+			<-ctx.Done()
+			sctx, scancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+			defer scancel()
+			_ = srv.Shutdown(sctx)
+		})
+	}
+	d.log.Info().Int("checks", len(d.cfg.Load().entries)).Str("http_addr", d.HTTPAddr()).
+		Str("bb_addr", d.BBAddr()).Str("store", d.store.Path()).Msg("vakt running")
+
+	wg.Wait()
+	if err := d.close(); err != nil {
+		runErrs = append(runErrs, err)
+	}
+	d.log.Info().Msg("vakt stopped")
+	return errors.Join(runErrs...)
+}
+
+// Close releases what New acquired, for a Daemon whose Run was never
+// called (Run closes it itself). It is safe to call more than once.
+func (d *Daemon) Close() error { return d.close() }
+
+func (d *Daemon) close() error {
+	d.closeOnce.Do(func() {
+		var errs []error
+		for _, ln := range []net.Listener{d.httpLn, d.bbLn} {
+			if ln != nil {
+				_ = ln.Close() // Serve has closed it already after Run
+			}
+		}
+		if d.writer != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			if err := d.writer.Close(ctx); err != nil {
+				errs = append(errs, fmt.Errorf("stopping vakt: %w", err))
+			}
+			cancel()
+		}
+		if d.store != nil {
+			if err := d.store.Close(); err != nil {
+				errs = append(errs, fmt.Errorf("stopping vakt: %w", err))
+			}
+		}
+		d.closeErr = errors.Join(errs...)
+	})
+	return d.closeErr
+}
+
+// tickLoop lets time pass for the state machine until ctx is cancelled.
+func (d *Daemon) tickLoop(ctx context.Context) {
+	ticker := time.NewTicker(d.opts.TickInterval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+			d.tick(ctx)
+		}
+	}
+}

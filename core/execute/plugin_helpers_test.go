@@ -1,0 +1,422 @@
+package execute
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/rs/zerolog"
+	"golang.org/x/sys/unix"
+
+	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/core/config"
+)
+
+// The plugin tests run real plugin processes: the mains of
+// testdata/plugins-go, the SDK's wrongversion plugin and the vakt binary,
+// built once per run of the test binary into a folder TestMain removes.
+
+// pluginWait is how long a test waits for what takes milliseconds, so that a
+// loaded CI machine does not fail it.
+const pluginWait = 2 * time.Minute
+
+// testPluginNames are the test plugin mains, built under these names.
+var testPluginMains = map[string]string{
+	"echo":         "./testdata/plugins-go/echo",
+	"trivial":      "./testdata/plugins-go/trivial",
+	"panic":        "./testdata/plugins-go/panic",
+	"exit":         "./testdata/plugins-go/exit",
+	"hang":         "./testdata/plugins-go/hang",
+	"ignorectx":    "./testdata/plugins-go/ignorectx",
+	"wrongversion": "./testdata/sdkplugins/wrongversion",
+}
+
+// builds holds what the test binary built, shared by the tests.
+type builds struct {
+	dir string // removed by TestMain
+
+	pluginsOnce sync.Once
+	pluginsErr  error
+	vaktOnce    sync.Once
+	vaktErr     error
+}
+
+var testBuilds builds
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if testBuilds.dir != "" {
+		_ = os.RemoveAll(testBuilds.dir)
+	}
+	os.Exit(code)
+}
+
+// buildDir returns the folder builds go to, creating it on first use.
+func (b *builds) buildDir() (string, error) {
+	if b.dir == "" {
+		dir, err := os.MkdirTemp("", "vakt-plugin-test-")
+		if err != nil {
+			return "", err
+		}
+		b.dir = dir
+	}
+	return b.dir, nil
+}
+
+// goBuild runs go build from the repository's root.
+func goBuild(args ...string) error {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		return fmt.Errorf("the go command is needed to build the test plugins: %w", err)
+	}
+	cmd := exec.Command(goTool, append([]string{"build"}, args...)...)
+	cmd.Dir = filepath.Join("..", "..")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build %s: %w\n%s", strings.Join(args, " "), err, out)
+	}
+	return nil
+}
+
+// pluginBinary returns the path of the built test plugin name.
+func pluginBinary(t testing.TB, name string) string {
+	t.Helper()
+	b := &testBuilds
+	b.pluginsOnce.Do(func() {
+		dir, err := b.buildDir()
+		if err != nil {
+			b.pluginsErr = err
+			return
+		}
+		args := []string{"-o", dir + string(filepath.Separator)}
+		for _, pkg := range testPluginMains {
+			args = append(args, pkg)
+		}
+		b.pluginsErr = goBuild(args...)
+	})
+	if b.pluginsErr != nil {
+		t.Fatalf("building the test plugins: %v", b.pluginsErr)
+	}
+	main, ok := testPluginMains[name]
+	if !ok {
+		t.Fatalf("no test plugin %q", name)
+	}
+	return filepath.Join(b.dir, filepath.Base(main))
+}
+
+// vaktBinary returns the path of the vakt binary, built from cmd/vakt.
+func vaktBinary(t testing.TB) string {
+	t.Helper()
+	b := &testBuilds
+	b.vaktOnce.Do(func() {
+		dir, err := b.buildDir()
+		if err != nil {
+			b.vaktErr = err
+			return
+		}
+		b.vaktErr = goBuild("-o", filepath.Join(dir, "vakt"), "./cmd/vakt")
+	})
+	if b.vaktErr != nil {
+		t.Fatalf("building vakt: %v", b.vaktErr)
+	}
+	return filepath.Join(b.dir, "vakt")
+}
+
+// installPlugins makes dir a plugin folder holding, for each name => test
+// plugin, the file vakt-plugin-<name>, a copy of the plugin's executable.
+func installPlugins(t testing.TB, dir string, plugins map[string]string) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, plugin := range plugins {
+		copyTestFile(t, pluginBinary(t, plugin), filepath.Join(dir, PluginFilePrefix+name), 0o755)
+	}
+}
+
+func copyTestFile(t testing.TB, from, to string, mode os.FileMode) {
+	t.Helper()
+	src, err := os.Open(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	dst, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, mode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		t.Fatal(err)
+	}
+	if err := dst.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writeTestFiles writes files (path relative to dir => content) under dir.
+func writeTestFiles(t testing.TB, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// loadChecks loads the configuration under paths, failing the test on
+// errors, and returns it with its checks by ID.
+func loadChecks(t testing.TB, paths ...string) (*config.Config, map[string]*config.Check) {
+	t.Helper()
+	cfg, diags := config.NewLoader().Load(paths...)
+	if diags.HasErrors() {
+		t.Fatalf("loading %v: %v", paths, diags)
+	}
+	byID := map[string]*config.Check{}
+	for _, c := range cfg.Checks {
+		byID[c.ID()] = c
+	}
+	return cfg, byID
+}
+
+// newTestHost returns a PluginHost with opts that is closed, and checked
+// to close cleanly, when the test ends.
+func newTestHost(t testing.TB, opts PluginOptions) *PluginHost {
+	t.Helper()
+	if opts.Builtins == nil {
+		opts.Builtins = []string{}
+	}
+	opts.Log = zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
+	h := NewPluginHost(opts)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), pluginWait)
+		defer cancel()
+		if err := h.Close(ctx); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return h
+}
+
+// runPlugin runs c through h with a pluginWait limit on the whole call.
+func runPluginCheck(t testing.TB, h *PluginHost, cfg *config.Config, c *config.Check) check.Result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), pluginWait)
+	defer cancel()
+	return h.RunPlugin(ctx, c, cfg.Hosts[c.Host])
+}
+
+// pluginResult is the part of a Result a test compares exactly: all of it but
+// the times.
+type pluginResult struct {
+	Check, Host string
+	State       check.State
+	Output      string
+	Long        string
+	Perfdata    string
+	Notes       []string
+	ExitCode    int
+	TimedOut    bool
+}
+
+func (g pluginResult) String() string {
+	return fmt.Sprintf("{%s/%s %s exit=%d timedOut=%t output=%q long=%q perf=%q notes=%q}",
+		g.Host, g.Check, g.State, g.ExitCode, g.TimedOut, g.Output, g.Long, g.Perfdata, g.Notes)
+}
+
+func pluginResultOf(r check.Result) pluginResult {
+	var perf []string
+	for _, p := range r.Perfdata {
+		perf = append(perf, p.String())
+	}
+	return pluginResult{Check: r.Check, Host: r.Host, State: r.State, Output: r.Output, Long: r.Long,
+		Perfdata: strings.Join(perf, " "), Notes: r.Notes, ExitCode: r.ExitCode, TimedOut: r.TimedOut}
+}
+
+// assertPluginResult compares a result with want, and checks its times.
+func assertPluginResult(t testing.TB, got check.Result, want pluginResult) {
+	t.Helper()
+	if g := pluginResultOf(got); fmt.Sprint(g) != fmt.Sprint(want) {
+		t.Errorf("result:\n got %v\nwant %v", g, want)
+	}
+	if got.Start.IsZero() || got.Duration <= 0 {
+		t.Errorf("result of %s/%s: Start %v, Duration %v; want both set", got.Host, got.Check, got.Start, got.Duration)
+	}
+}
+
+// renderDiagnostics writes each diagnostic as "file:line:col: summary:
+// detail", with dir cut from file names.
+func renderDiagnostics(diags hcl.Diagnostics, dir string) []string {
+	var out []string
+	for _, d := range diags {
+		where := "?"
+		if d.Subject != nil {
+			name, _ := filepath.Rel(dir, d.Subject.Filename)
+			where = fmt.Sprintf("%s:%d:%d", name, d.Subject.Start.Line, d.Subject.Start.Column)
+		}
+		out = append(out, fmt.Sprintf("%s: %s: %s", where, d.Summary, d.Detail))
+	}
+	return out
+}
+
+// runningPID returns the pid of the running process of the plugin c uses,
+// or 0 when none runs.
+func runningPID(h *PluginHost, c *config.Check) int {
+	if inst := h.entry(c).proc.current.Load(); inst != nil {
+		return inst.pid
+	}
+	return 0
+}
+
+// allPIDs returns the pids of every plugin process h runs, sorted.
+func allPIDs(h *PluginHost) []int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var pids []int
+	for _, p := range h.procs {
+		if inst := p.current.Load(); inst != nil {
+			pids = append(pids, inst.pid)
+		}
+	}
+	sort.Ints(pids)
+	return pids
+}
+
+// pidfdOf returns a pidfd for a running process, which stays bound to it
+// even if its pid is reused.
+func pidfdOf(t testing.TB, pid int) int {
+	t.Helper()
+	fd, err := unix.PidfdOpen(pid, 0)
+	if err != nil {
+		t.Fatalf("pidfd_open(%d): %v", pid, err)
+	}
+	t.Cleanup(func() { _ = unix.Close(fd) })
+	return fd
+}
+
+// exited reports whether the process behind pidfd has ended, without
+// waiting: a zombie counts as ended.
+func pidfdExited(t testing.TB, pidfd int) bool {
+	t.Helper()
+	fds := []unix.PollFd{{Fd: int32(pidfd), Events: unix.POLLIN}}
+	for {
+		n, err := unix.Poll(fds, 0)
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if err != nil {
+			t.Fatalf("polling pidfd: %v", err)
+		}
+		return n > 0
+	}
+}
+
+// newTestHostLogging is newTestHost with the log written to w at info
+// level, which makes the plugins send their info lines.
+func newTestHostLogging(t testing.TB, opts PluginOptions, w io.Writer) *PluginHost {
+	t.Helper()
+	opts.Log = zerolog.New(w).Level(zerolog.InfoLevel)
+	if opts.Builtins == nil {
+		opts.Builtins = []string{}
+	}
+	h := NewPluginHost(opts)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), pluginWait)
+		defer cancel()
+		if err := h.Close(ctx); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return h
+}
+
+// logLines is a log destination that lets a test wait for a line instead
+// of sleeping.
+type logLines struct {
+	mu    sync.Mutex
+	lines []map[string]any
+	added chan struct{} // closed and replaced at each line
+}
+
+func newLogLines() *logLines { return &logLines{added: make(chan struct{})} }
+
+func (l *logLines) Write(p []byte) (int, error) {
+	var fields map[string]any
+	if err := json.Unmarshal(p, &fields); err != nil {
+		fields = map[string]any{"unparsed": string(p)}
+	}
+	l.mu.Lock()
+	l.lines = append(l.lines, fields)
+	close(l.added)
+	l.added = make(chan struct{})
+	l.mu.Unlock()
+	return len(p), nil
+}
+
+// waitForCount waits until n lines have every field of want.
+func (l *logLines) waitForCount(t testing.TB, n int, want map[string]any) {
+	t.Helper()
+	timeout := time.After(pluginWait)
+	for {
+		l.mu.Lock()
+		count := 0
+		for _, fields := range l.lines {
+			if hasFields(fields, want) {
+				count++
+			}
+		}
+		added := l.added
+		l.mu.Unlock()
+		if count >= n {
+			return
+		}
+		select {
+		case <-added:
+		case <-timeout:
+			t.Fatalf("waited for %d log lines with %v; saw %d", n, want, count)
+		}
+	}
+}
+
+func hasFields(fields, want map[string]any) bool {
+	for k, v := range want {
+		if fields[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// pidfdWaitExited waits until the process behind pidfd has ended and
+// reports whether it did within pluginWait.
+func pidfdWaitExited(t testing.TB, pidfd int) bool {
+	t.Helper()
+	fds := []unix.PollFd{{Fd: int32(pidfd), Events: unix.POLLIN}}
+	deadline := time.Now().Add(pluginWait)
+	for {
+		n, err := unix.Poll(fds, int(time.Until(deadline).Milliseconds()))
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if err != nil {
+			t.Fatalf("polling pidfd: %v", err)
+		}
+		return n > 0
+	}
+}
+
+// newTestLogger logs at info level into w.
+func newTestLogger(w io.Writer) zerolog.Logger { return zerolog.New(w).Level(zerolog.InfoLevel) }

@@ -1,0 +1,295 @@
+// Package server is vakt's HTTP API, served by `vakt run` on its listen
+// address (127.0.0.1:8484 by default):
+//
+//	POST /api/v1/results   passive results (core/passive's handler, bearer token)
+//	GET  /api/v1/status    every check's state as JSON; ?problems=1 only those not OK
+//	POST /api/v1/reload    reload checks.d; 422 with the diagnostics when it is broken
+//	GET  /healthz          "ok" while the daemon runs
+//	GET  /metrics          Prometheus text format, written by hand
+//
+// The server only reads and forwards commands: a Backend (the daemon) owns the
+// state. Write endpoints need a bearer token; when no token is configured,
+// /api/v1/results is off and /api/v1/reload is taken from loopback peers only.
+// Errors are JSON objects {"error": "..."}. Client is the matching client,
+// used by `vakt status` and `vakt reload`.
+package server
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// Backend is what the server needs from the daemon.
+type Backend interface {
+	// Statuses returns every check's status, ordered by ID.
+	Statuses() []CheckStatus
+	// Reload reloads the configuration and says what came of it.
+	Reload(ctx context.Context) ReloadReport
+	// Metrics returns the counters /metrics shows.
+	Metrics() Metrics
+}
+
+// CheckStatus is one check as GET /api/v1/status shows it.
+type CheckStatus struct {
+	ID    string `json:"id"`    // host/check
+	Host  string `json:"host"`  // the host part of ID
+	Check string `json:"check"` // the check part of ID
+	// Source is "active" for a check of checks.d that vakt runs, "passive"
+	// for one known only from results sent to vakt.
+	Source string `json:"source"`
+	// Checked is false while the check has no result yet (pending).
+	Checked     bool   `json:"checked"`
+	State       string `json:"state"` // OK, WARNING, CRITICAL or UNKNOWN
+	Type        string `json:"type"`  // SOFT or HARD
+	Attempt     int    `json:"attempt"`
+	MaxAttempts int    `json:"max_attempts"`
+	Level       string `json:"level"` // ok, warning or error
+	Output      string `json:"output"`
+
+	LastCheck      time.Time `json:"last_check,omitzero"`
+	LastChange     time.Time `json:"last_change,omitzero"`
+	LastHardChange time.Time `json:"last_hard_change,omitzero"`
+
+	Stale        bool `json:"stale"`
+	Flapping     bool `json:"flapping"`
+	Unreachable  bool `json:"unreachable"`
+	Acknowledged bool `json:"acknowledged"`
+	InDowntime   bool `json:"in_downtime"`
+}
+
+// Problem reports whether the check has a result and it is not OK: what
+// ?problems=1 and `vakt status` show.
+func (c CheckStatus) Problem() bool { return c.Checked && c.State != "OK" }
+
+// StatusResponse is the body of GET /api/v1/status.
+type StatusResponse struct {
+	Checks []CheckStatus `json:"checks"`
+}
+
+// ReloadReport is the body of POST /api/v1/reload.
+type ReloadReport struct {
+	// OK is false when the new configuration was refused; the running one
+	// stays and Error and Diagnostics say why.
+	OK    bool   `json:"ok"`
+	Error string `json:"error,omitempty"`
+	// Diagnostics are the problems found in checks.d, as text with file,
+	// line and column: the errors of a refused reload, or the warnings of
+	// one that was taken.
+	Diagnostics string `json:"diagnostics,omitempty"`
+	// Checks is the number of configured checks after the reload; Added,
+	// Removed and Kept compare them with those before.
+	Checks  int `json:"checks"`
+	Added   int `json:"added"`
+	Removed int `json:"removed"`
+	Kept    int `json:"kept"`
+}
+
+// Options configure a Server.
+type Options struct {
+	// Backend answers the requests; required.
+	Backend Backend
+	// Results serves POST /api/v1/results (core/passive's ResultsHandler,
+	// which checks its own tokens); nil turns passive results over HTTP off.
+	Results http.Handler
+	// Tokens are the bearer tokens accepted by POST /api/v1/reload. With
+	// none, reload is accepted from loopback peers only.
+	Tokens []string
+	// Logger receives refused requests and reloads.
+	Logger zerolog.Logger
+}
+
+// Server is the HTTP API. It is an http.Handler.
+type Server struct {
+	backend Backend
+	results http.Handler
+	tokens  [][sha256.Size]byte
+	log     zerolog.Logger
+	mux     *http.ServeMux
+}
+
+// New returns a Server, or an error when the options are incomplete.
+func New(opts Options) (*Server, error) {
+	if opts.Backend == nil {
+		return nil, errors.New("creating the HTTP API: no backend")
+	}
+	s := &Server{backend: opts.Backend, results: opts.Results, log: opts.Logger, mux: http.NewServeMux()}
+	for i, t := range opts.Tokens {
+		if strings.TrimSpace(t) == "" {
+			return nil, fmt.Errorf("creating the HTTP API: API token %d is empty", i)
+		}
+		s.tokens = append(s.tokens, sha256.Sum256([]byte(t)))
+	}
+	s.mux.HandleFunc("/api/v1/results", s.serveResults)
+	s.mux.HandleFunc("/api/v1/status", s.serveStatus)
+	s.mux.HandleFunc("/api/v1/reload", s.serveReload)
+	s.mux.HandleFunc("/healthz", s.serveHealth)
+	s.mux.HandleFunc("/metrics", s.serveMetrics)
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("no such endpoint: %s", r.URL.Path))
+	})
+	return s, nil
+}
+
+// ServeHTTP routes a request to its endpoint.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+func (s *Server) serveResults(w http.ResponseWriter, r *http.Request) {
+	if s.results == nil {
+		writeError(w, http.StatusForbidden, "passive results over HTTP are off: no API token is configured (api_tokens)")
+		return
+	}
+	s.results.ServeHTTP(w, r)
+}
+
+func (s *Server) serveStatus(w http.ResponseWriter, r *http.Request) {
+	if !allowMethod(w, r, http.MethodGet) {
+		return
+	}
+	problems, err := boolParam(r, "problems")
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	all := s.backend.Statuses()
+	resp := StatusResponse{Checks: make([]CheckStatus, 0, len(all))}
+	for _, c := range all {
+		if !problems || c.Problem() {
+			resp.Checks = append(resp.Checks, c)
+		}
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+func (s *Server) serveReload(w http.ResponseWriter, r *http.Request) {
+	if !allowMethod(w, r, http.MethodPost) {
+		return
+	}
+	if !s.authorize(w, r) {
+		return
+	}
+	report := s.backend.Reload(r.Context())
+	status := http.StatusOK
+	if !report.OK {
+		status = http.StatusUnprocessableEntity
+	}
+	writeJSON(w, status, report)
+}
+
+func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
+	if !allowMethod(w, r, http.MethodGet) {
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
+	if !allowMethod(w, r, http.MethodGet) {
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	_ = WriteMetrics(w, s.backend.Metrics(), s.backend.Statuses())
+}
+
+// authorize admits a write request: with tokens configured it must carry
+// one as a bearer token, without any it must come from a loopback address.
+// It answers refused requests itself.
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request) bool {
+	if len(s.tokens) == 0 {
+		if isLoopback(r.RemoteAddr) {
+			return true
+		}
+		s.log.Warn().Str("remote", r.RemoteAddr).Str("path", r.URL.Path).Msg("request refused: not from loopback and no API token configured")
+		writeError(w, http.StatusForbidden, "no API token is configured (api_tokens), so this endpoint only takes requests from loopback")
+		return false
+	}
+	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	token = strings.TrimSpace(token)
+	msg := ""
+	switch {
+	case !strings.EqualFold(scheme, "Bearer") || token == "":
+		msg = "missing bearer token: send Authorization: Bearer TOKEN"
+	default:
+		sum := sha256.Sum256([]byte(token))
+		match := 0
+		for _, known := range s.tokens {
+			match |= subtle.ConstantTimeCompare(sum[:], known[:])
+		}
+		if match != 1 {
+			msg = "invalid token"
+		}
+	}
+	if msg == "" {
+		return true
+	}
+	s.log.Warn().Str("remote", r.RemoteAddr).Str("path", r.URL.Path).Str("reason", msg).Msg("request refused: not authorised")
+	w.Header().Set("WWW-Authenticate", `Bearer realm="vakt"`)
+	writeError(w, http.StatusUnauthorized, msg)
+	return false
+}
+
+func isLoopback(remoteAddr string) bool {
+	host, _, err := net.SplitHostPort(remoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// allowMethod answers 405 unless the request uses method (HEAD counts as
+// GET).
+func allowMethod(w http.ResponseWriter, r *http.Request, method string) bool {
+	if r.Method == method || (method == http.MethodGet && r.Method == http.MethodHead) {
+		return true
+	}
+	w.Header().Set("Allow", method)
+	writeError(w, http.StatusMethodNotAllowed, fmt.Sprintf("method %s not allowed: use %s", r.Method, method))
+	return false
+}
+
+// boolParam reads an optional boolean query parameter: 1/true/yes or
+// 0/false/no (or absent, or empty).
+func boolParam(r *http.Request, name string) (bool, error) {
+	q := r.URL.Query()
+	values, ok := q[name]
+	if !ok {
+		return false, nil
+	}
+	if len(values) > 1 {
+		return false, fmt.Errorf("query parameter %s is given %d times: give it once", name, len(values))
+	}
+	switch strings.ToLower(values[0]) {
+	case "1", "true", "yes":
+		return true, nil
+	case "", "0", "false", "no":
+		return false, nil
+	}
+	return false, fmt.Errorf("query parameter %s=%q: want 1 or 0 (true or false)", name, values[0])
+}
+
+// apiError is the body of every error response.
+type apiError struct {
+	Error string `json:"error"`
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, apiError{Error: msg})
+}
+
+func writeJSON(w http.ResponseWriter, status int, body any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(body) // the client may be gone; nothing to do then
+}

@@ -1,0 +1,302 @@
+// Package http is vakt's built-in http check plugin. Like the
+// monitoring-plugins' check_http it sends one HTTP(S) request and judges the
+// status code, the body, the response headers, the response time and the
+// days left on the server's certificate.
+//
+// vakt serves it out of process as `vakt plugin-serve http`; see README.md
+// for the configuration and sample.hcl (SampleConfig) for a commented
+// example.
+package http
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"math"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/plugins/sdk"
+)
+
+// Name is the plugin's name, as a check's plugin attribute gives it.
+const Name = "http"
+
+// Version is the plugin's version; the User-Agent carries it.
+const Version = "1.0.0"
+
+//go:embed sample.hcl
+var sampleConfig string
+
+// SampleConfig returns a check that uses the plugin with every attribute
+// documented, Telegraf-style: set attributes are required or typical,
+// commented ones show their default or an example.
+func SampleConfig() string { return sampleConfig }
+
+// Checker is the http check plugin. It keeps no state between calls: every
+// Check reads its settings from the request's config.
+type Checker struct{}
+
+// New returns the plugin, for the built-in registry.
+func New() sdk.Checker { return Checker{} }
+
+// Defaults and limits of the optional attributes.
+const (
+	defaultTimeout = 10 * time.Second
+	maxRedirects   = 100
+)
+
+// Info describes the plugin and its configuration schema.
+func (Checker) Info(context.Context) (sdk.Info, error) {
+	return sdk.Info{
+		Name:    Name,
+		Version: Version,
+		Description: "Sends one HTTP(S) request and checks the status code, body, headers, response time " +
+			"and the days left on the certificate, as check_http does.",
+		Schema: schema(),
+	}, nil
+}
+
+func schema() sdk.Schema {
+	return sdk.Schema{
+		{Name: "url", Type: sdk.TypeString, Description: "the URL to request; default: http://ADDRESS/ with the check's host address"},
+		{Name: "method", Type: sdk.TypeString, Default: "GET", Description: "the request method"},
+		{Name: "request_headers", Type: sdk.TypeMapOfString, Description: "headers to send; Host sets the request's host"},
+		{Name: "request_body", Type: sdk.TypeString, Description: "the request body"},
+		{Name: "expect_status", Type: sdk.TypeListOfString, Description: "status codes (\"200\") or classes (\"2xx\") that are OK, others CRITICAL; default: 5xx CRITICAL, 4xx WARNING, others OK"},
+		{Name: "body_regexp", Type: sdk.TypeString, Description: "a regular expression (Go RE2 syntax) the body must match, else CRITICAL"},
+		{Name: "expect_headers", Type: sdk.TypeMapOfString, Description: "response headers by name, each with a regular expression its value must match, else CRITICAL"},
+		{Name: "follow_redirects", Type: sdk.TypeNumber, Default: 0, Description: "redirects to follow; more is CRITICAL; 0 judges the redirect itself"},
+		{Name: "time_warning", Type: sdk.TypeString, Description: "range of response seconds, e.g. \"1\"; WARNING outside it"},
+		{Name: "time_critical", Type: sdk.TypeString, Description: "range of response seconds, e.g. \"5\"; CRITICAL outside it"},
+		{Name: "cert_warning", Type: sdk.TypeString, Description: "range of days left on the certificate, e.g. \"30:\"; WARNING outside it"},
+		{Name: "cert_critical", Type: sdk.TypeString, Description: "range of days left on the certificate, e.g. \"7:\"; CRITICAL outside it"},
+		{Name: "tls_insecure", Type: sdk.TypeBool, Default: false, Description: "accept any certificate (its days left are still checked)"},
+		{Name: "ca_file", Type: sdk.TypeString, Description: "a PEM file of the certificate authorities to trust instead of the system's"},
+		{Name: "timeout", Type: sdk.TypeDuration, Default: defaultTimeout, Description: "for the whole exchange, redirects included"},
+	}
+}
+
+// settings is a config read and checked.
+type settings struct {
+	url             *url.URL // nil: built from the check's host
+	method          string
+	requestHeaders  map[string]string
+	requestBody     string
+	expectStatus    []string // codes such as "200" and classes such as "2xx"
+	bodyRegexp      *regexp.Regexp
+	expectHeaders   []headerExpectation // sorted by name
+	followRedirects int
+
+	timeWarn, timeCrit *check.Range
+	certWarn, certCrit *check.Range
+	insecure           bool
+	caFile             string
+	timeout            time.Duration
+}
+
+// headerExpectation is one entry of expect_headers.
+type headerExpectation struct {
+	name    string
+	pattern *regexp.Regexp
+}
+
+// checksCert reports whether the certificate's days left are judged.
+func (s settings) checksCert() bool { return s.certWarn != nil || s.certCrit != nil }
+
+// Configure checks what the schema cannot: the URL, method, header names,
+// status patterns, regular expressions, ranges and the CA file.
+func (Checker) Configure(_ context.Context, cfg sdk.Config) error {
+	_, err := parseSettings(cfg.Values)
+	return err
+}
+
+type addFunc func(attr, format string, args ...any)
+
+var (
+	statusCode  = regexp.MustCompile(`^[1-5][0-9][0-9]$`)
+	statusClass = regexp.MustCompile(`^[1-5]xx$`)
+)
+
+// parseSettings reads validated values into settings, or returns
+// sdk.ConfigErrors naming every attribute at fault.
+func parseSettings(v sdk.Values) (settings, error) {
+	var errs sdk.ConfigErrors
+	add := func(attr, format string, args ...any) {
+		errs = append(errs, sdk.AttributeError{Attribute: attr, Message: fmt.Sprintf("attribute %q: ", attr) + fmt.Sprintf(format, args...)})
+	}
+	s := settings{
+		method:         v.String("method"),
+		requestHeaders: v.Map("request_headers"),
+		requestBody:    v.String("request_body"),
+		insecure:       v.Bool("tls_insecure"),
+		caFile:         v.String("ca_file"),
+		timeout:        v.Duration("timeout"),
+	}
+	if text := v.String("url"); text != "" {
+		s.url = parseURL(text, add)
+	}
+	if !isToken(s.method) {
+		add("method", "%q is not an HTTP method", s.method)
+	}
+	for _, name := range sortedKeys(s.requestHeaders) {
+		if !isToken(name) {
+			add("request_headers", "%q is not a header name", name)
+		} else if strings.ContainsAny(s.requestHeaders[name], "\r\n\x00") {
+			add("request_headers", "the value of %s holds a line break or NUL", name)
+		}
+	}
+	for _, p := range v.List("expect_status") {
+		p = strings.ToLower(strings.TrimSpace(p))
+		if !statusCode.MatchString(p) && !statusClass.MatchString(p) {
+			add("expect_status", "%q is not a status code such as 200 or a class such as 2xx", p)
+			continue
+		}
+		s.expectStatus = append(s.expectStatus, p)
+	}
+	if text := v.String("body_regexp"); text != "" {
+		re, err := regexp.Compile(text)
+		if err != nil {
+			add("body_regexp", "invalid regular expression: %v", err)
+		}
+		s.bodyRegexp = re
+	}
+	expect := v.Map("expect_headers")
+	for _, name := range sortedKeys(expect) {
+		if !isToken(name) {
+			add("expect_headers", "%q is not a header name", name)
+			continue
+		}
+		re, err := regexp.Compile(expect[name])
+		if err != nil {
+			add("expect_headers", "%s: invalid regular expression: %v", name, err)
+			continue
+		}
+		s.expectHeaders = append(s.expectHeaders, headerExpectation{name: name, pattern: re})
+	}
+	if f := v.Number("follow_redirects"); f != math.Trunc(f) || f < 0 || f > maxRedirects {
+		add("follow_redirects", "want a whole number from 0 to %d, got %v", maxRedirects, f)
+	} else {
+		s.followRedirects = int(f)
+	}
+	s.timeWarn = threshold(v.String("time_warning"), "time_warning", add)
+	s.timeCrit = threshold(v.String("time_critical"), "time_critical", add)
+	s.certWarn = threshold(v.String("cert_warning"), "cert_warning", add)
+	s.certCrit = threshold(v.String("cert_critical"), "cert_critical", add)
+	if s.timeout <= 0 {
+		add("timeout", "must be positive, got %s", s.timeout)
+	}
+	if s.url == nil || s.url.Scheme != "https" {
+		for _, name := range []string{"cert_warning", "cert_critical", "ca_file"} {
+			if v.String(name) != "" {
+				add(name, "needs an https url")
+			}
+		}
+		if s.insecure {
+			add("tls_insecure", "needs an https url")
+		}
+	}
+	if s.caFile != "" {
+		if _, err := loadCAFile(s.caFile); err != nil {
+			add("ca_file", "%v", err)
+		}
+	}
+	if len(errs) > 0 {
+		return settings{}, errs
+	}
+	return s, nil
+}
+
+// parseURL checks that text is an absolute http or https URL.
+func parseURL(text string, add addFunc) *url.URL {
+	u, err := url.Parse(text)
+	switch {
+	case err != nil:
+		add("url", "invalid URL: %v", err)
+		return nil
+	case u.Scheme == "":
+		add("url", "%q has no scheme: want http:// or https://", text)
+		return nil
+	case u.Scheme != "http" && u.Scheme != "https":
+		add("url", "scheme %q is not http or https", u.Scheme)
+		return nil
+	case u.Host == "":
+		add("url", "%q has no host", text)
+		return nil
+	}
+	return u
+}
+
+// isToken reports whether s is an RFC 9110 token: a method or header name.
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// threshold parses a Nagios range; empty means no threshold.
+func threshold(text, attr string, add addFunc) *check.Range {
+	if text == "" {
+		return nil
+	}
+	r, err := check.ParseRange(text)
+	if err != nil {
+		add(attr, "%v", err)
+		return nil
+	}
+	return &r
+}
+
+// defaultURL is the URL of a check that sets none: the host's root page.
+func defaultURL(host string) *url.URL {
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	return &url.URL{Scheme: "http", Host: host, Path: "/"}
+}
+
+// Check sends the request once and judges the response.
+func (Checker) Check(ctx context.Context, req sdk.Request) (check.Result, error) {
+	s, err := parseSettings(req.Config.Values)
+	if err != nil {
+		return check.Result{State: check.Unknown, Output: "HTTP UNKNOWN - invalid config: " + err.Error()}, nil
+	}
+	target := s.url
+	if target == nil {
+		host := req.Host.Address
+		if host == "" {
+			host = req.Host.Name
+		}
+		if host == "" {
+			return check.Result{State: check.Unknown,
+				Output: "HTTP UNKNOWN - no URL to request: set url, or run the check for a host"}, nil
+		}
+		target = defaultURL(host)
+	}
+	result := fetch(ctx, s, target)
+	if err := ctx.Err(); err != nil {
+		// vakt's own deadline ended the check, not the plugin's timeout:
+		// vakt reports that itself.
+		return check.Result{}, fmt.Errorf("requesting %s: %w", target.Redacted(), err)
+	}
+	return result, nil
+}

@@ -1,0 +1,239 @@
+package load
+
+import (
+	"context"
+	"errors"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/plugins/sdk"
+	"github.com/vakt/vakt/plugins/sdk/sdktest"
+)
+
+func testContext(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// run configures values and runs the check once, over gRPC.
+func run(t *testing.T, c sdk.Checker, values sdk.Values) check.Result {
+	t.Helper()
+	ctx := testContext(t)
+	if err := c.Configure(ctx, sdk.Config{ID: "load", Values: values}); err != nil {
+		t.Fatalf("Configure(%v): %v", values, err)
+	}
+	r, err := c.Check(ctx, sdk.Request{Config: sdk.Config{ID: "load"}, Check: "load", Host: sdk.Host{Name: "localhost"}})
+	if err != nil {
+		t.Fatalf("Check: %v", err)
+	}
+	return r
+}
+
+func TestCheckFixtures(t *testing.T) {
+	tests := []struct {
+		name    string
+		procDir string
+		values  sdk.Values
+		state   check.State
+		output  string
+		long    string
+		perf    string
+	}{
+		{
+			name:    "per average thresholds",
+			procDir: "testdata/busy",
+			values:  sdk.Values{"warning": []string{"5", "4", "3"}, "critical": []string{"10", "8", "6"}},
+			state:   check.Warning,
+			output:  "LOAD WARNING - load average: 6.50, 4.20, 2.10",
+			long:    "load1 6.50 is WARNING (range 5)\nload5 4.20 is WARNING (range 4)",
+			perf:    "load1=6.5;5;10;0 load5=4.2;4;8;0 load15=2.1;3;6;0",
+		},
+		{
+			name:    "per CPU, one range for all three",
+			procDir: "testdata/busy",
+			values:  sdk.Values{"warning": []string{"1"}, "critical": []string{"1.5"}, "per_cpu": true},
+			state:   check.Critical,
+			output:  "LOAD CRITICAL - load average per CPU: 1.63, 1.05, 0.53 (4 CPUs, load average: 6.50, 4.20, 2.10)",
+			long:    "load1 per CPU 1.63 is CRITICAL (range 1.5)\nload5 per CPU 1.05 is WARNING (range 1)",
+			perf:    "load1=6.5;;;0 load5=4.2;;;0 load15=2.1;;;0 scaled_load1=1.63;1;1.5;0 scaled_load5=1.05;1;1.5;0 scaled_load15=0.53;1;1.5;0",
+		},
+		{
+			name:    "no thresholds, one CPU",
+			procDir: "testdata/single-cpu",
+			values:  sdk.Values{"per_cpu": true},
+			state:   check.OK,
+			output:  "LOAD OK - load average per CPU: 0.00, 0.01, 0.05 (1 CPU, load average: 0.00, 0.01, 0.05)",
+			perf:    "load1=0;;;0 load5=0.01;;;0 load15=0.05;;;0 scaled_load1=0;;;0 scaled_load5=0.01;;;0 scaled_load15=0.05;;;0",
+		},
+		{
+			name:    "an @ range alerts inside",
+			procDir: "testdata/single-cpu",
+			values:  sdk.Values{"critical": []string{"@0:0.005", "~:100", "~:100"}},
+			state:   check.Critical,
+			output:  "LOAD CRITICAL - load average: 0.00, 0.01, 0.05",
+			long:    "load1 0.00 is CRITICAL (range @0:0.005)",
+			perf:    "load1=0;;@0:0.005;0 load5=0.01;;~:100;0 load15=0.05;;~:100;0",
+		},
+		{
+			name:    "garbage in loadavg",
+			procDir: "testdata/garbage",
+			values:  sdk.Values{},
+			state:   check.Unknown,
+			output:  `LOAD UNKNOWN - reading the load averages: the 1 minute average "load" in testdata/garbage/loadavg is not a load`,
+		},
+		{
+			name:    "two numbers in loadavg",
+			procDir: "testdata/two-fields",
+			values:  sdk.Values{},
+			state:   check.Unknown,
+			output:  `LOAD UNKNOWN - reading the load averages: testdata/two-fields/loadavg holds "1.00 2.00", not three numbers`,
+		},
+		{
+			name:    "negative load",
+			procDir: "testdata/negative",
+			values:  sdk.Values{},
+			state:   check.Unknown,
+			output:  `LOAD UNKNOWN - reading the load averages: the 1 minute average "-1.00" in testdata/negative/loadavg is not a load`,
+		},
+		{
+			name:    "no loadavg",
+			procDir: "testdata/missing",
+			values:  sdk.Values{},
+			state:   check.Unknown,
+			output:  "LOAD UNKNOWN - reading the load averages: open testdata/missing/loadavg: no such file or directory",
+		},
+		{
+			name:    "no cpuN lines in stat",
+			procDir: "testdata/no-cpus",
+			values:  sdk.Values{"per_cpu": true},
+			state:   check.Unknown,
+			output:  "LOAD UNKNOWN - counting the CPUs: testdata/no-cpus/stat has no cpuN lines",
+		},
+		{
+			name:    "no stat, per CPU",
+			procDir: "testdata/only-loadavg",
+			values:  sdk.Values{"per_cpu": true},
+			state:   check.Unknown,
+			output:  "LOAD UNKNOWN - counting the CPUs: open testdata/only-loadavg/stat: no such file or directory",
+		},
+		{
+			name:    "no stat is fine without per CPU",
+			procDir: "testdata/only-loadavg",
+			values:  sdk.Values{"warning": []string{"1"}},
+			state:   check.OK,
+			output:  "LOAD OK - load average: 1.00, 1.00, 1.00",
+			perf:    "load1=1;1;;0 load5=1;1;;0 load15=1;1;;0",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := sdktest.ServeCheck(t, &Plugin{procDir: tt.procDir})
+			got := run(t, c, tt.values)
+			if got.State != tt.state || got.Output != tt.output || got.Long != tt.long {
+				t.Errorf("got %v %q long %q\nwant %v %q long %q", got.State, got.Output, got.Long, tt.state, tt.output, tt.long)
+			}
+			if perf := check.FormatPerfdata(got.Perfdata); perf != tt.perf {
+				t.Errorf("perfdata\n got %s\nwant %s", perf, tt.perf)
+			}
+		})
+	}
+}
+
+func TestConfigureRejects(t *testing.T) {
+	c := sdktest.ServeCheck(t, New())
+	tests := []struct {
+		name   string
+		values sdk.Values
+		want   sdk.ConfigErrors
+	}{
+		{"two ranges", sdk.Values{"warning": []string{"1", "2"}},
+			sdk.ConfigErrors{{Attribute: "warning", Message: `attribute "warning": give one range for all three averages or three (1, 5 and 15 minutes), not 2; leave it unset for none`}}},
+		{"empty list", sdk.Values{"critical": []string{}},
+			sdk.ConfigErrors{{Attribute: "critical", Message: `attribute "critical": give one range for all three averages or three (1, 5 and 15 minutes), not 0; leave it unset for none`}}},
+		{"bad ranges in both", sdk.Values{"warning": []string{"1", "2", "3:1"}, "critical": []string{"x"}},
+			sdk.ConfigErrors{
+				{Attribute: "critical", Message: `attribute "critical": load1: parsing range "x": end: "x" is not a number`},
+				{Attribute: "warning", Message: `attribute "warning": load15: parsing range "3:1": start 3 is greater than end 1`},
+			}},
+		{"unknown attribute", sdk.Values{"per_core": true},
+			sdk.ConfigErrors{{Attribute: "per_core", Message: `unknown attribute "per_core"; this plugin accepts critical, per_cpu, warning`}}},
+		{"wrong type", sdk.Values{"warning": "5,4,3"},
+			sdk.ConfigErrors{{Attribute: "warning", Message: `attribute "warning": want list(string), got string`}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := c.Configure(testContext(t), sdk.Config{ID: "bad", Values: tt.values})
+			var got sdk.ConfigErrors
+			if !errors.As(err, &got) || !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("Configure:\n got %#v\nwant %#v", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestCheckRealProc reads this machine's /proc. The CPU count is checked
+// against another source, /sys/devices/system/cpu/online.
+func TestCheckRealProc(t *testing.T) {
+	c := sdktest.ServeCheck(t, New())
+	online, err := os.ReadFile("/sys/devices/system/cpu/online")
+	if err != nil {
+		t.Fatalf("reading the online CPUs to compare with: %v", err)
+	}
+	cpus := countRangeList(t, strings.TrimSpace(string(online)))
+
+	t.Run("generous thresholds", func(t *testing.T) {
+		got := run(t, c, sdk.Values{"warning": []string{"1000"}, "critical": []string{"2000"}, "per_cpu": true})
+		cpuWord := " CPUs, "
+		if cpus == 1 {
+			cpuWord = " CPU, "
+		}
+		if got.State != check.OK || !strings.HasPrefix(got.Output, "LOAD OK - load average per CPU: ") ||
+			!strings.Contains(got.Output, " ("+strconv.Itoa(cpus)+cpuWord+"load average: ") || got.Long != "" {
+			t.Fatalf("got %v %q long %q", got.State, got.Output, got.Long)
+		}
+		var labels []string
+		for _, p := range got.Perfdata {
+			labels = append(labels, p.Label)
+			if p.Value < 0 {
+				t.Errorf("%s is negative: %v", p.Label, p.Value)
+			}
+		}
+		want := []string{"load1", "load5", "load15", "scaled_load1", "scaled_load5", "scaled_load15"}
+		if !reflect.DeepEqual(labels, want) {
+			t.Errorf("perfdata labels %q, want %q", labels, want)
+		}
+	})
+	t.Run("always critical", func(t *testing.T) {
+		got := run(t, c, sdk.Values{"critical": []string{"@0:100000"}})
+		lines := strings.Split(got.Long, "\n")
+		if got.State != check.Critical || !strings.HasPrefix(got.Output, "LOAD CRITICAL - load average: ") || len(lines) != 3 ||
+			!strings.HasPrefix(lines[2], "load15 ") || !strings.HasSuffix(lines[2], " is CRITICAL (range @0:100000)") {
+			t.Fatalf("got %v %q long %q", got.State, got.Output, got.Long)
+		}
+	})
+}
+
+// countRangeList counts the CPUs of a kernel CPU list such as "0-3,6,8-9".
+func countRangeList(t *testing.T, list string) int {
+	t.Helper()
+	n := 0
+	for _, part := range strings.Split(list, ",") {
+		lo, hi, isRange := strings.Cut(part, "-")
+		if !isRange {
+			hi = lo
+		}
+		a, err1 := strconv.Atoi(lo)
+		b, err2 := strconv.Atoi(hi)
+		if err1 != nil || err2 != nil || b < a {
+			t.Fatalf("CPU list %q: cannot read %q", list, part)
+		}
+		n += b - a + 1
+	}
+	return n
+}

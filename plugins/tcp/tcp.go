@@ -1,0 +1,233 @@
+// Package tcp is vakt's built-in tcp check plugin. Like the
+// monitoring-plugins' check_tcp it connects to a TCP port, optionally over
+// TLS, optionally sends a string and expects one in the response, and
+// judges the response time and the days left on the server's certificate
+// against Nagios threshold ranges.
+//
+// vakt serves it out of process as `vakt plugin-serve tcp`; see README.md
+// for the configuration and sample.hcl (SampleConfig) for a commented
+// example.
+package tcp
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"math"
+	"regexp"
+	"time"
+
+	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/plugins/sdk"
+)
+
+// Name is the plugin's name, as a check's plugin attribute gives it.
+const Name = "tcp"
+
+// Version is the plugin's version.
+const Version = "1.0.0"
+
+//go:embed sample.hcl
+var sampleConfig string
+
+// SampleConfig returns a check that uses the plugin with every attribute
+// documented, Telegraf-style: set attributes are required or typical,
+// commented ones show their default.
+func SampleConfig() string { return sampleConfig }
+
+// Checker is the tcp check plugin. It keeps no state between calls: every
+// Check reads its settings from the request's config.
+type Checker struct{}
+
+// New returns the plugin, for the built-in registry.
+func New() sdk.Checker { return Checker{} }
+
+// Defaults of the optional attributes.
+const (
+	defaultTimeout  = 10 * time.Second
+	defaultMaxBytes = 4096
+)
+
+// Info describes the plugin and its configuration schema.
+func (Checker) Info(context.Context) (sdk.Info, error) {
+	return sdk.Info{
+		Name:    Name,
+		Version: Version,
+		Description: "Connects to a TCP port, optionally over TLS, optionally sends a string and expects one, " +
+			"and checks the response time and the days left on the certificate, as check_tcp does.",
+		Schema: schema(),
+	}, nil
+}
+
+func schema() sdk.Schema {
+	return sdk.Schema{
+		{Name: "host", Type: sdk.TypeString, Description: "the host to connect to; default: the check's host address"},
+		{Name: "port", Type: sdk.TypeNumber, Required: true, Description: "the TCP port, 1 to 65535"},
+		{Name: "send", Type: sdk.TypeString, Description: "a string to send once connected"},
+		{Name: "expect", Type: sdk.TypeString, Description: "a string the response must contain"},
+		{Name: "expect_regexp", Type: sdk.TypeString, Description: "a regular expression (Go RE2 syntax) the response must match"},
+		{Name: "expect_mismatch", Type: sdk.TypeString, Default: "warning", Description: "the state when the response does not match: ok, warning, critical or unknown"},
+		{Name: "quit", Type: sdk.TypeString, Description: "a string to send before closing the connection"},
+		{Name: "max_bytes", Type: sdk.TypeNumber, Default: defaultMaxBytes, Description: "read at most this many bytes of the response"},
+		{Name: "refuse", Type: sdk.TypeString, Default: "critical", Description: "the state when the connection is refused: ok, warning, critical or unknown"},
+		{Name: "tls", Type: sdk.TypeBool, Default: false, Description: "connect with TLS"},
+		{Name: "tls_server_name", Type: sdk.TypeString, Description: "the name the certificate must be valid for; default: host"},
+		{Name: "tls_insecure", Type: sdk.TypeBool, Default: false, Description: "accept any certificate (its days left are still checked)"},
+		{Name: "ca_file", Type: sdk.TypeString, Description: "a PEM file of the certificate authorities to trust instead of the system's"},
+		{Name: "cert_warning", Type: sdk.TypeString, Description: "range of days left on the certificate, e.g. \"30:\"; WARNING outside it"},
+		{Name: "cert_critical", Type: sdk.TypeString, Description: "range of days left on the certificate, e.g. \"7:\"; CRITICAL outside it"},
+		{Name: "time_warning", Type: sdk.TypeString, Description: "range of response seconds, e.g. \"1\"; WARNING outside it"},
+		{Name: "time_critical", Type: sdk.TypeString, Description: "range of response seconds, e.g. \"5\"; CRITICAL outside it"},
+		{Name: "timeout", Type: sdk.TypeDuration, Default: defaultTimeout, Description: "how long to wait for the connection and the response"},
+	}
+}
+
+// settings is a config read and checked.
+type settings struct {
+	host         string
+	port         int
+	send, quit   string
+	expect       string
+	expectRegexp *regexp.Regexp
+	mismatch     check.State
+	refuse       check.State
+	maxBytes     int
+
+	tls        bool
+	serverName string
+	insecure   bool
+	caFile     string
+
+	certWarn, certCrit *check.Range
+	timeWarn, timeCrit *check.Range
+	timeout            time.Duration
+}
+
+// expecting reports whether the response is read and matched.
+func (s settings) expecting() bool { return s.expect != "" || s.expectRegexp != nil }
+
+// checksCert reports whether the certificate's days left are judged.
+func (s settings) checksCert() bool { return s.certWarn != nil || s.certCrit != nil }
+
+// Configure checks what the schema cannot: the port's range, the regexp,
+// the threshold ranges, the states, the CA file.
+func (Checker) Configure(_ context.Context, cfg sdk.Config) error {
+	_, err := parseSettings(cfg.Values)
+	return err
+}
+
+// parseSettings reads validated values into settings, or returns
+// sdk.ConfigErrors naming every attribute at fault.
+func parseSettings(v sdk.Values) (settings, error) {
+	var errs sdk.ConfigErrors
+	add := func(attr, format string, args ...any) {
+		errs = append(errs, sdk.AttributeError{Attribute: attr, Message: fmt.Sprintf("attribute %q: ", attr) + fmt.Sprintf(format, args...)})
+	}
+	s := settings{
+		host:       v.String("host"),
+		send:       v.String("send"),
+		quit:       v.String("quit"),
+		expect:     v.String("expect"),
+		tls:        v.Bool("tls"),
+		serverName: v.String("tls_server_name"),
+		insecure:   v.Bool("tls_insecure"),
+		caFile:     v.String("ca_file"),
+		timeout:    v.Duration("timeout"),
+	}
+	s.port = wholeNumber(v.Number("port"), 1, 65535, "port", add)
+	s.maxBytes = wholeNumber(v.Number("max_bytes"), 1, 1<<30, "max_bytes", add)
+	if text := v.String("expect_regexp"); text != "" {
+		re, err := regexp.Compile(text)
+		if err != nil {
+			add("expect_regexp", "invalid regular expression: %v", err)
+		}
+		s.expectRegexp = re
+	}
+	s.mismatch = state(v.String("expect_mismatch"), "expect_mismatch", add)
+	s.refuse = state(v.String("refuse"), "refuse", add)
+	s.timeWarn = threshold(v.String("time_warning"), "time_warning", add)
+	s.timeCrit = threshold(v.String("time_critical"), "time_critical", add)
+	s.certWarn = threshold(v.String("cert_warning"), "cert_warning", add)
+	s.certCrit = threshold(v.String("cert_critical"), "cert_critical", add)
+	if s.timeout <= 0 {
+		add("timeout", "must be positive, got %s", s.timeout)
+	}
+	if !s.tls {
+		for _, name := range []string{"tls_server_name", "ca_file", "cert_warning", "cert_critical"} {
+			if v.String(name) != "" {
+				add(name, "needs tls = true")
+			}
+		}
+		if s.insecure {
+			add("tls_insecure", "needs tls = true")
+		}
+	}
+	if s.caFile != "" {
+		if _, err := loadCAFile(s.caFile); err != nil {
+			add("ca_file", "%v", err)
+		}
+	}
+	if len(errs) > 0 {
+		return settings{}, errs
+	}
+	return s, nil
+}
+
+type addFunc func(attr, format string, args ...any)
+
+// wholeNumber returns f as an int when it is a whole number from min to max.
+func wholeNumber(f float64, min, max int, attr string, add addFunc) int {
+	if f != math.Trunc(f) || f < float64(min) || f > float64(max) {
+		add(attr, "want a whole number from %d to %d, got %v", min, max, f)
+		return 0
+	}
+	return int(f)
+}
+
+// threshold parses a Nagios range; empty means no threshold.
+func threshold(text, attr string, add addFunc) *check.Range {
+	if text == "" {
+		return nil
+	}
+	r, err := check.ParseRange(text)
+	if err != nil {
+		add(attr, "%v", err)
+		return nil
+	}
+	return &r
+}
+
+// state parses a state name.
+func state(text, attr string, add addFunc) check.State {
+	s, err := check.ParseState(text)
+	if err != nil {
+		add(attr, "%v", err)
+	}
+	return s
+}
+
+// Check connects once and judges what happened.
+func (Checker) Check(ctx context.Context, req sdk.Request) (check.Result, error) {
+	s, err := parseSettings(req.Config.Values)
+	if err != nil {
+		return check.Result{State: check.Unknown, Output: "TCP UNKNOWN - invalid config: " + err.Error()}, nil
+	}
+	host := s.host
+	if host == "" {
+		host = req.Host.Address
+	}
+	if host == "" {
+		host = req.Host.Name
+	}
+	if host == "" {
+		return check.Result{State: check.Unknown,
+			Output: "TCP UNKNOWN - no host to connect to: set host, or run the check for a host"}, nil
+	}
+	result := probe(ctx, s, host)
+	if err := ctx.Err(); err != nil {
+		// vakt's own deadline ended the check, not the plugin's timeout:
+		// vakt reports that itself.
+		return check.Result{}, fmt.Errorf("checking %s port %d: %w", host, s.port, err)
+	}
+	return result, nil
+}
