@@ -37,6 +37,8 @@ bench: deps build
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseOutput -fuzztime 30s ./core/check
 	$(GO) test -run '^$$' -fuzz FuzzParsePerfdata -fuzztime 30s ./core/check
+	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 30s ./core/config
+	$(GO) test -run '^$$' -fuzz FuzzParseMessage -fuzztime 30s ./core/passive
 
 lint:
 	$(GO) vet ./...

@@ -28,7 +28,8 @@ func newCheckCmd(g *globals) *cobra.Command {
 them) and files, runs every check once, concurrently, prints a table of the
 results and exits with the worst Nagios state: 0 ok, 1 warning, 2 critical,
 3 unknown (critical ranks above unknown). --format json|junit writes
-machine-readable results to stdout or to --output FILE.`,
+machine-readable results to stdout or to --output FILE. A file that does not
+load is reported with file:line:col, nothing runs, and the exit code is 3.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := report.CheckFormat(format); err != nil {
@@ -49,23 +50,26 @@ machine-readable results to stdout or to --output FILE.`,
 				return exitError{code: 3}
 			}
 			defer l.Close()
-			r := &runner.Runner{Config: l.cfg, Exec: execute.NewExec(log), Plugins: l.plugins}
-			results := r.RunAll(ctx, l.cfg.Checks, concurrency)
 
+			// Open --output before running anything, so that a path that
+			// cannot be written fails at once rather than after the run.
 			out := cmd.OutOrStdout()
+			var file *os.File
 			if output != "" {
-				f, err := os.Create(output)
-				if err != nil {
+				if file, err = os.Create(output); err != nil {
 					return fmt.Errorf("creating --output file: %w", err)
 				}
-				defer f.Close()
-				out = f
+				defer file.Close() // a second Close after the one below is harmless
+				out = file
 			}
+
+			r := &runner.Runner{Config: l.cfg, Exec: execute.NewExec(log), Plugins: l.plugins}
+			results := r.RunAll(ctx, l.cfg.Checks, concurrency)
 			if err := report.Write(out, format, results, report.Options{Verbose: verbose}); err != nil {
 				return err
 			}
-			if f, ok := out.(*os.File); ok && output != "" {
-				if err := f.Close(); err != nil {
+			if file != nil {
+				if err := file.Close(); err != nil {
 					return fmt.Errorf("writing --output file: %w", err)
 				}
 			}

@@ -10,7 +10,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -23,10 +25,29 @@ func requirePlugins(t testing.TB) {
 	}
 }
 
+// syncBuffer is a buffer that, like a file, may be written from several
+// goroutines at once: checks running concurrently log to stderr.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
 // vakt runs the command line in-process and returns its exit code and output.
 func vakt(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errOut bytes.Buffer
+	var out, errOut syncBuffer
 	code = run(args, &out, &errOut)
 	return code, out.String(), errOut.String()
 }
@@ -93,7 +114,7 @@ func TestCheckExitCodeAndFormats(t *testing.T) {
 		}
 	})
 	t.Run("worst is the exit code", func(t *testing.T) {
-		code, stdout, stderr := vakt(t, "check", "../../testdata/packs/ok")
+		code, stdout, stderr := vakt(t, "check", "../../testdata/packs/warning")
 		if code != 1 {
 			t.Errorf("exit code %d, want 1\n%s%s", code, stdout, stderr)
 		}
@@ -158,16 +179,85 @@ func TestCheckBadInput(t *testing.T) {
 		stderr string
 	}{
 		{"no arguments", []string{"check"}, 3, "requires at least 1 arg"},
-		{"unknown format", []string{"check", "--format", "yaml", "../../testdata/packs/ok"}, 3, `unknown output format "yaml"`},
+		{"unknown format", []string{"check", "--format", "yaml", "../../testdata/packs/warning"}, 3, `unknown output format "yaml"`},
 		{"missing folder", []string{"check", "does-not-exist"}, 3, "does-not-exist"},
 		{"broken file", []string{"check", "../../testdata/config/bad"}, 3, ".hcl:"},
 		{"validate broken file", []string{"validate", "../../testdata/config/bad"}, 1, "error(s) found"},
-		{"bad log level", []string{"check", "--log-level", "loud", "../../testdata/packs/ok"}, 3, "parsing --log-level"},
+		{"unwritable --output", []string{"check", "--output", "/nonexistent/dir/results.xml", "../../testdata/packs/warning"}, 3,
+			"vakt: creating --output file: open /nonexistent/dir/results.xml: no such file or directory"},
+		{"bad log level", []string{"check", "--log-level", "loud", "../../testdata/packs/warning"}, 3, "parsing --log-level"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			code, _, stderr := vakt(t, tt.args...)
 			if code != tt.code || !strings.Contains(stderr, tt.stderr) {
 				t.Errorf("exit %d, stderr:\n%s\nwant exit %d and %q", code, stderr, tt.code, tt.stderr)
+			}
+		})
+	}
+}
+
+// TestCheckLimitsFromHCL runs a pack whose checks set timeout,
+// timeout_state and output_limit, and reads the JSON results: each setting
+// reached the plugin's run.
+func TestCheckLimitsFromHCL(t *testing.T) {
+	code, stdout, stderr := vakt(t, "check", "--format", "json", "../../testdata/packs/limits")
+	if code != 2 {
+		t.Errorf("exit code %d, want 2 (the default timeout state is CRITICAL)\nstderr:\n%s", code, stderr)
+	}
+	var doc struct {
+		Results []struct {
+			Check, State, Output string
+			TimedOut             bool `json:"timed_out"`
+			Notes                []string
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatalf("JSON output: %v\n%s", err, stdout)
+	}
+	type result struct {
+		check, state, output string
+		timedOut             bool
+		notes                string
+	}
+	want := []result{
+		{"timeout-warning", "WARNING", "(Check timed out after 1 s)", true, ""},
+		{"timeout-default", "CRITICAL", "(Check timed out after 1 s)", true, ""},
+		{"output-limit", "OK", "OK 1234567", false, "output truncated at 10 bytes (plugin wrote 13)"},
+	}
+	var got []result
+	for _, r := range doc.Results {
+		got = append(got, result{r.Check, r.State, r.Output, r.TimedOut, strings.Join(r.Notes, "; ")})
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("results:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// TestValidateReportsEveryError validates a folder whose three files hold
+// nine errors of every kind: all are printed, with file:line:col and the
+// source line, exactly as the config package's golden file has them.
+func TestValidateReportsEveryError(t *testing.T) {
+	t.Chdir("../..") // so that paths in diagnostics match the golden file
+	golden, err := os.ReadFile("testdata/config/bad/multi.golden")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		args []string
+		code int
+		tail string
+	}{
+		{"validate", []string{"validate", "testdata/config/bad/multi"}, 1, "9 error(s) found\n"},
+		{"check runs nothing", []string{"check", "testdata/config/bad/multi"}, 3, "9 error(s) found; nothing was run\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := vakt(t, tt.args...)
+			if code != tt.code || stdout != "" {
+				t.Errorf("exit code %d, stdout %q; want %d and nothing", code, stdout, tt.code)
+			}
+			if want := string(golden) + tt.tail; stderr != want {
+				t.Errorf("stderr:\n%s\nwant:\n%s", stderr, want)
 			}
 		})
 	}

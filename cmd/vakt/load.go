@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"time"
 
@@ -23,12 +22,17 @@ const pluginClose = 10 * time.Second
 type loaded struct {
 	cfg     *config.Config
 	plugins *execute.PluginHost
+	log     zerolog.Logger
 }
 
+// Close stops the plugin processes, waiting at most pluginClose. A plugin
+// that does not stop is logged; it does not change the run's result.
 func (l *loaded) Close() {
 	ctx, cancel := context.WithTimeout(context.Background(), pluginClose)
 	defer cancel()
-	_ = l.plugins.Close(ctx)
+	if err := l.plugins.Close(ctx); err != nil {
+		l.log.Warn().Err(err).Msg("stopping plugin processes")
+	}
 }
 
 // addPluginDirFlag adds --plugin-dir, the global plugin folders.
@@ -47,23 +51,22 @@ func loadChecks(ctx context.Context, log zerolog.Logger, paths, pluginDirs []str
 	}
 	host := execute.NewPluginHost(execute.PluginOptions{Log: log, Dirs: pluginDirs, ConfigRoots: paths})
 	diags = append(diags, host.Validate(ctx, cfg)...)
+	l := &loaded{cfg: cfg, plugins: host, log: log}
 	if err := writeDiags(loader, diagOut, diags); err != nil {
+		l.Close()
 		return nil, 0, err
 	}
 	if diags.HasErrors() {
-		l := &loaded{plugins: host}
 		l.Close()
 		return nil, len(diags.Errs()), nil
 	}
-	return &loaded{cfg: cfg, plugins: host}, 0, nil
+	return l, 0, nil
 }
 
+// writeDiags renders diagnostics, if any, with the loader's source lines.
 func writeDiags(loader *config.Loader, w io.Writer, diags hcl.Diagnostics) error {
 	if len(diags) == 0 {
 		return nil
 	}
-	if err := loader.WriteDiagnostics(w, diags); err != nil {
-		return fmt.Errorf("writing diagnostics: %w", err)
-	}
-	return nil
+	return loader.WriteDiagnostics(w, diags) // its error says what it was doing
 }

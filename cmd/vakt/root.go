@@ -70,5 +70,7 @@ func (g *globals) logger(w io.Writer) (zerolog.Logger, error) {
 	default:
 		return zerolog.Nop(), fmt.Errorf("unknown --log-format %q: want json, console or auto", g.logFormat)
 	}
-	return zerolog.New(w).Level(level).With().Timestamp().Logger(), nil
+	// Checks run concurrently and all log here: serialise the writes for
+	// writers that are not safe for concurrent use.
+	return zerolog.New(zerolog.SyncWriter(w)).Level(level).With().Timestamp().Logger(), nil
 }

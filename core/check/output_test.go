@@ -2,47 +2,76 @@ package check
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
 
-// The first cases are Naemon's tests/test-checks.c and Nagios Core's
-// parse_check_output behaviour, translated to vakt's empty strings.
+// skipped is the note ParsePerfdata gives for an item whose value is not a
+// number, such as Naemon's "some=perfdata;".
+func skipped(item, value string) string {
+	return `perfdata "` + item + `" skipped: value "` + value + `" is not a number`
+}
+
+// The first cases are Naemon's tests/test-checks.c, verbatim: its perf_data
+// is vakt's PerfText, its NULL vakt's empty string. Their perfdata values
+// are words, which the perfdata parser then skips with a note each.
 func TestParseOutput(t *testing.T) {
 	tests := []struct {
 		name, in               string
 		output, long, perfText string
 		labels                 []string
-		notes                  int
+		notes                  []string
 	}{
 		{name: "one line no perfdata", in: "TEST OK - just one line of output, no perfdata",
 			output: "TEST OK - just one line of output, no perfdata"},
 		{name: "one line with perfdata", in: "TEST WARNING - a line of output and | some=perfdata;",
-			output: "TEST WARNING - a line of output and", perfText: "some=perfdata;", notes: 1},
-		{name: "multiple lines no perfdata", in: "TEST WARNING - first a line of output\nand then some more output on another line",
+			output: "TEST WARNING - a line of output and", perfText: "some=perfdata;",
+			notes: []string{skipped("some=perfdata;", "perfdata")}},
+		{name: "multiple line output no perfdata", in: "TEST WARNING - first a line of output\nand then some more output on another line",
 			output: "TEST WARNING - first a line of output", long: "and then some more output on another line"},
-		{name: "multiple lines and multiple line perfdata",
+		{name: "multiple line output and multiple line perfdata",
+			in:     "TEST OK - a line of output and | some=perfdata;\nHere's some additional\nLONG output\nwhich suddenly becomes | more=perfdata;\non=several;lines;",
+			output: "TEST OK - a line of output and", long: "Here's some additional\nLONG output\nwhich suddenly becomes ",
+			perfText: "some=perfdata; more=perfdata; on=several;lines;",
+			notes: []string{skipped("some=perfdata;", "perfdata"), skipped("more=perfdata;", "perfdata"),
+				skipped("on=several;lines;", "several")}},
+		{name: "multiple line output and perfdata but not on first line",
+			in:     "TEST CRITICAL - Oh my\nHere's a second line of output and | some=perfdata;",
+			output: "TEST CRITICAL - Oh my", long: "Here's a second line of output and ", perfText: "some=perfdata;",
+			notes: []string{skipped("some=perfdata;", "perfdata")}},
+		{name: "one line output and perfdata but not on first line", in: "TEST CRITICAL - Oh my\n| some=perfdata;",
+			output: "TEST CRITICAL - Oh my", perfText: "some=perfdata;", notes: []string{skipped("some=perfdata;", "perfdata")}},
+		{name: "perfdata only", in: "| some=perfdata;", perfText: "some=perfdata;",
+			notes: []string{skipped("some=perfdata;", "perfdata")}},
+		{name: "multiline perfdata only", in: "| some=perfdata;\n|and=more;perfdata;", perfText: "some=perfdata; and=more;perfdata;",
+			notes: []string{skipped("some=perfdata;", "perfdata"), skipped("and=more;perfdata;", "more")}},
+		{name: "no plugin output at all", in: ""},
+		{name: "no plugin output on first line", in: "\n|some=perfdata;", perfText: "some=perfdata;",
+			notes: []string{skipped("some=perfdata;", "perfdata")}},
+
+		// The same shapes with numbers, so that the items parse.
+		{name: "perfdata on later lines parses",
 			in:     "TEST OK - a line of output and | some=1;\nHere's some additional\nLONG output\nwhich suddenly becomes | more=2;\non=3;4;",
 			output: "TEST OK - a line of output and", long: "Here's some additional\nLONG output\nwhich suddenly becomes ",
 			perfText: "some=1; more=2; on=3;4;", labels: []string{"some", "more", "on"}},
-		{name: "perfdata not on first line", in: "TEST CRITICAL - Oh my\nHere's a second line of output and | some=1;",
-			output: "TEST CRITICAL - Oh my", long: "Here's a second line of output and ", perfText: "some=1;", labels: []string{"some"}},
-		{name: "perfdata alone on second line", in: "TEST CRITICAL - Oh my\n| some=1;",
-			output: "TEST CRITICAL - Oh my", perfText: "some=1;", labels: []string{"some"}},
-		{name: "perfdata only", in: "| some=1;", perfText: "some=1;", labels: []string{"some"}},
-		{name: "multiline perfdata only", in: "| some=1;\n|and=2;3;", perfText: "some=1; and=2;3;", labels: []string{"some", "and"}},
-		{name: "no output on first line", in: "\n|some=1;", perfText: "some=1;", labels: []string{"some"}},
-		{name: "empty output", in: ""},
+		{name: "multiline perfdata only parses", in: "| some=1;\n|and=2;3;", perfText: "some=1; and=2;3;", labels: []string{"some", "and"}},
+
+		// SPEC.md section 2 beyond Naemon's cases.
 		{name: "a lone newline", in: "\n"},
+		{name: "only line ends", in: "\r\n\n\r\n"},
 		{name: "trailing newline", in: "DISK OK\n", output: "DISK OK"},
 		{name: "CRLF line ends", in: "OK first\r\nsecond\r\n", output: "OK first", long: "second"},
 		{name: "unicode", in: "ÅÄÖ – tjänsten är igång ✓ | 'temp °C'=21.5;25;30\nrad två: 日本語",
 			output: "ÅÄÖ – tjänsten är igång ✓", long: "rad två: 日本語", perfText: "'temp °C'=21.5;25;30", labels: []string{"temp °C"}},
-		{name: "cut at NUL", in: "OK before\x00after | x=1", output: "OK before", notes: 1},
-		{name: "invalid UTF-8 replaced", in: "OK \xff\xfe bytes", output: "OK \uFFFD bytes", notes: 1},
+		{name: "cut at NUL", in: "OK before\x00after | x=1", output: "OK before", notes: []string{"output cut at a NUL byte"}},
+		{name: "invalid UTF-8 replaced", in: "OK \xff\xfe bytes", output: "OK \uFFFD bytes",
+			notes: []string{"output had bytes that are not UTF-8; replaced with U+FFFD"}},
 		{name: "malformed perfdata keeps the rest", in: "OK | a=1 b==2 c=3", output: "OK", perfText: "a=1 b==2 c=3",
-			labels: []string{"a", "c"}, notes: 1},
+			labels: []string{"a", "c"}, notes: []string{`perfdata "b==2" skipped: value "=2" is not a number`}},
 		{name: "long output keeps blank lines", in: "OK\n\nline 3\n", output: "OK", long: "\nline 3"},
+		{name: "a second | on the perfdata line is perfdata", in: "OK\nlong | a=1 | b=2", output: "OK", long: "long ",
+			perfText: "a=1 | b=2", labels: []string{"a", "b"}, notes: []string{`perfdata "|" skipped: no = in item`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -63,8 +92,8 @@ func TestParseOutput(t *testing.T) {
 			if !reflect.DeepEqual(labels, tt.labels) {
 				t.Errorf("labels = %q, want %q", labels, tt.labels)
 			}
-			if len(got.Notes) != tt.notes {
-				t.Errorf("Notes = %q, want %d notes", got.Notes, tt.notes)
+			if !reflect.DeepEqual(got.Notes, tt.notes) {
+				t.Errorf("Notes = %q\nwant    %q", got.Notes, tt.notes)
 			}
 		})
 	}
@@ -87,6 +116,22 @@ func FuzzParseOutput(f *testing.F) {
 		}
 		if len(p.Output) > len(raw)*3 || len(p.Long) > len(raw)*3 {
 			t.Fatalf("output grew beyond its input: %d bytes in", len(raw))
+		}
+		// The short output is one line without perfdata; long output has
+		// no perfdata; nothing after a NUL byte survives.
+		if strings.ContainsAny(p.Output, "\n|") {
+			t.Fatalf("Output %q holds a line end or a |", p.Output)
+		}
+		if strings.Contains(p.Long, "|") {
+			t.Fatalf("Long %q holds a |", p.Long)
+		}
+		for _, s := range []string{p.Output, p.Long, p.PerfText} {
+			if strings.IndexByte(s, 0) >= 0 {
+				t.Fatalf("NUL byte survived in %q", s)
+			}
+		}
+		if len(p.Perfdata) > len(strings.Fields(p.PerfText)) {
+			t.Fatalf("%d perfdata items from %q", len(p.Perfdata), p.PerfText)
 		}
 	})
 }

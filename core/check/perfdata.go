@@ -25,6 +25,10 @@ var knownUOMs = map[string]bool{
 	"B": true, "KB": true, "MB": true, "GB": true, "TB": true, "c": true,
 }
 
+// perfSpace separates perfdata items; a label that holds one of these must
+// be quoted.
+const perfSpace = " \t\r\n"
+
 // ParsePerfdata reads space-separated perfdata items. An item that does not
 // parse is left out and described in a note; it never loses the others.
 func ParsePerfdata(text string) ([]Perf, []string) {
@@ -32,7 +36,7 @@ func ParsePerfdata(text string) ([]Perf, []string) {
 	var notes []string
 	rest := text
 	for {
-		rest = strings.TrimLeft(rest, " \t\r\n")
+		rest = strings.TrimLeft(rest, perfSpace)
 		if rest == "" {
 			return items, notes
 		}
@@ -60,7 +64,7 @@ func nextPerfItem(s string) (token, label, fields, rest string, err error) {
 		for {
 			j := strings.IndexByte(s[i:], '\'')
 			if j < 0 {
-				end := strings.IndexAny(s, " \t")
+				end := strings.IndexAny(s, perfSpace)
 				if end < 0 {
 					end = len(s)
 				}
@@ -76,7 +80,7 @@ func nextPerfItem(s string) (token, label, fields, rest string, err error) {
 			break
 		}
 		label = b.String()
-		end := strings.IndexAny(s[i:], " \t")
+		end := strings.IndexAny(s[i:], perfSpace)
 		if end < 0 {
 			end = len(s) - i
 		}
@@ -87,7 +91,7 @@ func nextPerfItem(s string) (token, label, fields, rest string, err error) {
 		}
 		fields = after[1:]
 	} else {
-		end := strings.IndexAny(s, " \t")
+		end := strings.IndexAny(s, perfSpace)
 		if end < 0 {
 			end = len(s)
 		}
@@ -183,7 +187,7 @@ func numberPrefix(s string) int {
 // needs it and dropping empty trailing fields.
 func (p Perf) String() string {
 	var b strings.Builder
-	if strings.ContainsAny(p.Label, " \t='") {
+	if strings.ContainsAny(p.Label, perfSpace+"='") {
 		b.WriteString("'" + strings.ReplaceAll(p.Label, "'", "''") + "'")
 	} else {
 		b.WriteString(p.Label)

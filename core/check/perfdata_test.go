@@ -35,7 +35,14 @@ func TestParsePerfdata(t *testing.T) {
 		{name: "quoted label with = inside", in: "'a=b'=2", want: []Perf{{Label: "a=b", Value: 2}}},
 		{name: "several separated by runs of space", in: "  a=1   b=2\tc=3 ",
 			want: []Perf{{Label: "a", Value: 1}, {Label: "b", Value: 2}, {Label: "c", Value: 3}}},
+		{name: "line ends separate items", in: "a=1\r\nb=2\rc=3\nd=4",
+			want: []Perf{{Label: "a", Value: 1}, {Label: "b", Value: 2}, {Label: "c", Value: 3}, {Label: "d", Value: 4}}},
 		{name: "empty", in: ""},
+		{name: "only white space", in: " \t\r\n "},
+		{name: "trailing semicolons dropped", in: "a=1;;;; b=2;3", want: []Perf{{Label: "a", Value: 1}, {Label: "b", Value: 2, Warn: rng("3")}}},
+		{name: "unquoted label with a space", in: "free space=10MB", want: []Perf{{Label: "space", Value: 10, UOM: "MB"}},
+			notes: []string{`perfdata "free" skipped: no = in item`}},
+		{name: "quote inside an unquoted label", in: "it's=1", notes: []string{`perfdata "it's=1" skipped: quote inside an unquoted label`}},
 		{name: "no equals", in: "garbage a=1", want: []Perf{{Label: "a", Value: 1}},
 			notes: []string{`perfdata "garbage" skipped: no = in item`}},
 		{name: "no value", in: "a= b=1", want: []Perf{{Label: "b", Value: 1}},
@@ -79,6 +86,8 @@ func TestPerfString(t *testing.T) {
 		{"'it''s'=1", "'it''s'=1"},
 		{"x=U", "x=U"},
 		{"rta=1ms;@10:20;~:30", "rta=1ms;@10:20;~:30"},
+		{"'\r'=0", "'\r'=0"}, // found by FuzzParsePerfdata
+		{"'a\nb'=1", "'a\nb'=1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

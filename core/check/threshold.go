@@ -22,7 +22,8 @@ type Range struct {
 
 // ParseRange reads a threshold range: "10" (0..10), "10:" (10..+inf),
 // "~:10" (-inf..10), "10:20", "@10:20" (alert inside). A start above the
-// end, an empty range and anything that is not a number are errors.
+// end, an empty range, a bare ":" and anything that is not a number are
+// errors.
 func ParseRange(text string) (Range, error) {
 	s := strings.TrimSpace(text)
 	r := Range{Text: s}
@@ -38,6 +39,12 @@ func ParseRange(text string) (Range, error) {
 	start, end, hasColon := strings.Cut(s, ":")
 	if !hasColon {
 		start, end = "", s
+	}
+	if hasColon && start == "" && end == "" {
+		// The C library would read 0..+inf; Monitoring::Plugin refuses it,
+		// and so does vakt: it is a typo, not a threshold. ~: is the
+		// explicit way to write "everything".
+		return r, fmt.Errorf("parsing range %q: neither start nor end", text)
 	}
 	if strings.Contains(end, ":") {
 		return r, fmt.Errorf("parsing range %q: more than one colon", text)

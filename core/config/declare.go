@@ -299,25 +299,36 @@ func (r *resolver) declareHosts(blocks []*hcl.Block) {
 // findParentCycles reports each cycle of host parents once, at the parent
 // attribute that closes it.
 func (r *resolver) findParentCycles(parents map[*Host]*hcl.Attribute) {
-	done := map[string]bool{}
-	for _, start := range r.hostOrder {
-		var path []string
-		onPath := map[string]bool{}
-		for name := start.Name; name != "" && !done[name]; {
-			if onPath[name] {
-				last := r.hosts[path[len(path)-1]]
-				cycle := append(slices.Clone(path[indexOf(path, name):]), name)
-				r.errorAt(parents[last].Expr.Range(), "Parent cycle",
-					fmt.Sprintf("Host %q is its own ancestor: %s.", name, strings.Join(cycle, " -> ")))
+	parentOf := func(h *Host) (*Host, bool) {
+		p := r.hosts[h.Parent]
+		return p, p != nil
+	}
+	findCycles(r.hostOrder, parentOf, func(cycle []*Host) {
+		names := make([]string, 0, len(cycle)+1)
+		for _, h := range cycle {
+			names = append(names, h.Name)
+		}
+		names = append(names, cycle[0].Name)
+		r.errorAt(parents[cycle[len(cycle)-1]].Expr.Range(), "Parent cycle",
+			fmt.Sprintf("Host %q is its own ancestor: %s.", cycle[0].Name, strings.Join(names, " -> ")))
+	})
+}
+
+// findCycles follows next from each start and calls found once for each
+// cycle, with its members in order from where the walk entered it; the last
+// member's next is the first. Each node is walked through once.
+func findCycles[T comparable](starts []T, next func(T) (T, bool), found func(cycle []T)) {
+	done := map[T]bool{}
+	for _, start := range starts {
+		var path []T
+		onPath := map[T]bool{}
+		for n, ok := start, true; ok && !done[n]; n, ok = next(n) {
+			if onPath[n] {
+				found(path[slices.Index(path, n):])
 				break
 			}
-			onPath[name] = true
-			path = append(path, name)
-			h := r.hosts[name]
-			if h == nil {
-				break
-			}
-			name = h.Parent
+			onPath[n] = true
+			path = append(path, n)
 		}
 		for _, n := range path {
 			done[n] = true
@@ -397,7 +408,7 @@ func (r *resolver) declareBlock(kind blockKind, name string, b *hcl.Block, dir s
 	blk.attrs = content.Attributes
 	blk.broken = r.hasSyntaxError(b)
 	for _, a := range blk.attrs {
-		inTarget := indexOf(targetGroup(), a.Name) >= 0 || a.Name == attrTemplate
+		inTarget := slices.Contains(targetGroup(), a.Name) || a.Name == attrTemplate
 		r.checkReferences(a, !inTarget)
 	}
 	for _, cb := range content.Blocks {
@@ -502,32 +513,19 @@ func (r *resolver) linkTemplates() {
 // findTemplateCycles reports each cycle of templates once, at the template
 // attribute that closes it, and marks the templates in it broken.
 func (r *resolver) findTemplateCycles() {
-	done := map[*block]bool{}
-	for _, start := range r.templateOrder {
-		var path []*block
-		onPath := map[*block]bool{}
-		for t := start; t != nil && !done[t]; t = t.parent {
-			if onPath[t] {
-				cycle := path[indexOfBlock(path, t):]
-				names := make([]string, 0, len(cycle)+1)
-				for _, c := range cycle {
-					names = append(names, c.name)
-					c.broken = true
-				}
-				names = append(names, t.name)
-				last := path[len(path)-1]
-				r.errorAt(last.attrs[attrTemplate].Expr.Range(), "Template cycle",
-					fmt.Sprintf("Template %q uses itself: %s.", t.name, strings.Join(names, " -> ")))
-				last.parent = nil
-				break
-			}
-			onPath[t] = true
-			path = append(path, t)
+	parentOf := func(b *block) (*block, bool) { return b.parent, b.parent != nil }
+	findCycles(r.templateOrder, parentOf, func(cycle []*block) {
+		names := make([]string, 0, len(cycle)+1)
+		for _, t := range cycle {
+			names = append(names, t.name)
+			t.broken = true
 		}
-		for _, t := range path {
-			done[t] = true
-		}
-	}
+		names = append(names, cycle[0].name)
+		last := cycle[len(cycle)-1]
+		r.errorAt(last.attrs[attrTemplate].Expr.Range(), "Template cycle",
+			fmt.Sprintf("Template %q uses itself: %s.", cycle[0].name, strings.Join(names, " -> ")))
+		last.parent = nil
+	})
 }
 
 // checkReferences checks the variables an expression refers to: var.NAME
@@ -569,7 +567,7 @@ func (r *resolver) checkExprReferences(expr hcl.Expression, allowHost bool) attr
 				continue
 			}
 			info.usesHost = true
-			if name, ok := traversalStep(t, 1); ok && indexOf(hostFields(), name) < 0 {
+			if name, ok := traversalStep(t, 1); ok && !slices.Contains(hostFields(), name) {
 				bad(rng, "Unsupported host attribute",
 					fmt.Sprintf("A host has no attribute %q; it has %s.%s", name, joinAnd(hostFields()), didYouMean(name, hostFields())))
 			}
@@ -725,24 +723,6 @@ func sortedAttributes(attrs hcl.Attributes) []*hcl.Attribute {
 	return list
 }
 
-func indexOf(list []string, s string) int {
-	for i, e := range list {
-		if e == s {
-			return i
-		}
-	}
-	return -1
-}
-
-func indexOfBlock(list []*block, b *block) int {
-	for i, e := range list {
-		if e == b {
-			return i
-		}
-	}
-	return -1
-}
-
 // position writes where a range starts: file:line:column.
 func position(rng hcl.Range) string {
 	return fmt.Sprintf("%s:%d:%d", rng.Filename, rng.Start.Line, rng.Start.Column)
@@ -756,11 +736,9 @@ func capitalize(s string) string {
 }
 
 // joinAnd writes "a", "a and b", "a, b and c".
-func joinAnd(list []string) string { return joinWith(list, "and") }
-
-func joinWith(list []string, word string) string {
+func joinAnd(list []string) string {
 	if len(list) <= 1 {
 		return strings.Join(list, "")
 	}
-	return strings.Join(list[:len(list)-1], ", ") + " " + word + " " + list[len(list)-1]
+	return strings.Join(list[:len(list)-1], ", ") + " and " + list[len(list)-1]
 }

@@ -78,7 +78,7 @@ func TestDiagnosticCounts(t *testing.T) {
 		path             string
 		errors, warnings int
 	}{
-		{"testdata/config/bad/multi", 3, 0},
+		{"testdata/config/bad/multi", 9, 0},
 		{"testdata/config/bad/duplicates.hcl", 5, 0},
 		{"testdata/config/bad/cycles.hcl", 4, 0},
 		{"testdata/config/bad/templates.hcl", 3, 0},

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -170,7 +171,7 @@ func (job Job) command() ([]string, error) {
 		return nil, fmt.Errorf("timeout state %d is not OK, WARNING, CRITICAL or UNKNOWN", int(*job.TimeoutState))
 	}
 	for i, a := range job.Argv {
-		if containsNUL(a) {
+		if strings.IndexByte(a, 0) >= 0 {
 			return nil, fmt.Errorf("argv[%d] %q contains a NUL byte", i, a)
 		}
 	}
@@ -183,15 +184,6 @@ func (job Job) command() ([]string, error) {
 		return []string{"/bin/sh", "-c", job.Argv[0]}, nil
 	}
 	return job.Argv, nil
-}
-
-func containsNUL(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // process is what running a plugin left behind.

@@ -437,12 +437,33 @@ func processEnded(t *testing.T, pidfd int) bool {
 }
 
 // TestRunKillsWholeGroup runs a plugin whose child ignores SIGTERM and keeps
-// stdout open, cancels the run once the child exists, and checks that Run
-// returns and the child is dead.
+// stdout open, ends the run by its timeout or by cancelling it once the
+// child exists, and checks that Run returns and the child is dead: the
+// whole process group is killed, with SIGKILL after the grace for what
+// ignores SIGTERM.
 func TestRunKillsWholeGroup(t *testing.T) {
 	stubborn := testPlugin(t, "stubborn.sh")
-	for _, mode := range []string{"plugin obeys SIGTERM", "ignore"} {
-		t.Run(mode, func(t *testing.T) {
+	// The timeout is long enough for the plugin to start its child on a
+	// loaded machine; the test takes that long.
+	const timeout = 5 * time.Second
+	tests := []struct {
+		name      string
+		mode      string // stubborn.sh's second argument
+		byTimeout bool
+		want      want
+	}{
+		{"timeout, plugin obeys SIGTERM", "obey", true,
+			want{state: check.Critical, exitCode: -1, output: "(Check timed out after 5 s)", timedOut: true}},
+		{"timeout, plugin ignores SIGTERM", "ignore", true,
+			want{state: check.Critical, exitCode: -1, output: "(Check timed out after 5 s)", timedOut: true}},
+		{"cancel, plugin obeys SIGTERM", "obey", false,
+			want{state: check.Unknown, exitCode: -1, output: "(Check cancelled before the plugin finished: context canceled)"}},
+		{"cancel, plugin ignores SIGTERM", "ignore", false,
+			want{state: check.Unknown, exitCode: -1, output: "(Check cancelled before the plugin finished: context canceled)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			fifo := filepath.Join(t.TempDir(), "pid")
 			if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 				t.Fatalf("making fifo: %v", err)
@@ -451,9 +472,13 @@ func TestRunKillsWholeGroup(t *testing.T) {
 			e.KillGrace = 500 * time.Millisecond
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
+			job := Job{Argv: []string{stubborn, fifo, tt.mode}, Timeout: runLimit}
+			if tt.byTimeout {
+				job.Timeout = timeout
+			}
 
 			done := make(chan check.Result, 1)
-			go func() { done <- e.Run(ctx, Job{Argv: []string{stubborn, fifo, mode}, Timeout: runLimit}) }()
+			go func() { done <- e.Run(ctx, job) }()
 
 			pidc := make(chan string, 1)
 			go func() {
@@ -478,21 +503,24 @@ func TestRunKillsWholeGroup(t *testing.T) {
 				t.Fatal("plugin did not write its child's pid")
 			}
 			t.Cleanup(func() { _ = syscall.Kill(pid, syscall.SIGKILL) })
+			// On timeout the group may be dead already (-1): that is the
+			// outcome the test wants, not a failure to observe it.
 			child := openProcess(t, pid)
-			if child < 0 {
+			if child < 0 && !tt.byTimeout {
 				t.Fatalf("child %d is gone before the run was cancelled", pid)
 			}
-			cancel()
+			if !tt.byTimeout {
+				cancel()
+			}
 
 			var res check.Result
 			select {
 			case res = <-done:
 			case <-time.After(runLimit):
-				t.Fatalf("Run did not return within %s after cancel", runLimit)
+				t.Fatalf("Run did not return within %s", runLimit)
 			}
-			assertResult(t, res, want{state: check.Unknown, exitCode: -1,
-				output: "(Check cancelled before the plugin finished: context canceled)",
-				long:   fmt.Sprintf("OK child %d", pid)})
+			tt.want.long = fmt.Sprintf("OK child %d", pid)
+			assertResult(t, res, tt.want)
 			if !processEnded(t, child) {
 				t.Errorf("child %d that ignores SIGTERM is still alive a minute after Run returned", pid)
 			}
@@ -537,6 +565,37 @@ func TestRunCancelledBeforeStart(t *testing.T) {
 	cancel()
 	res := run(t, ctx, newTestExec(t), Job{Argv: []string{testPlugin(t, "orphan.sh")}})
 	assertResult(t, res, want{state: check.Unknown, exitCode: -1, output: "(Check cancelled before it started: context canceled)"})
+}
+
+// TestRunIsolation checks how a plugin is started: as the leader of a
+// process group of its own (so that a timeout can kill everything it
+// started), in the daemon's session, and with stdin on /dev/null, so that
+// a plugin that reads stdin gets end-of-file at once instead of hanging or
+// reading the daemon's input.
+func TestRunIsolation(t *testing.T) {
+	sid, err := unix.Getsid(0)
+	if err != nil {
+		t.Fatalf("getsid: %v", err)
+	}
+	res := run(t, context.Background(), newTestExec(t), Job{Argv: []string{testPlugin(t, "identity.sh")}})
+	var pid, pgid, gotSid int
+	var stdin, input string
+	if _, err := fmt.Sscanf(res.Output, "OK pid %d pgid %d sid %d stdin %s %s", &pid, &pgid, &gotSid, &stdin, &input); err != nil {
+		t.Fatalf("Output = %q: %v", res.Output, err)
+	}
+	if pgid != pid {
+		t.Errorf("plugin %d runs in process group %d, want a group of its own (%d)", pid, pgid, pid)
+	}
+	if pgid == unix.Getpgrp() {
+		t.Errorf("plugin runs in the test's own process group %d", pgid)
+	}
+	if gotSid != sid {
+		t.Errorf("plugin runs in session %d, want the daemon's session %d", gotSid, sid)
+	}
+	if stdin != "/dev/null" || input != "eof" {
+		t.Errorf("stdin is %s and reading it gives %s; want /dev/null and eof", stdin, input)
+	}
+	assertResult(t, res, want{state: check.OK, output: res.Output})
 }
 
 func TestRunEnvironment(t *testing.T) {
@@ -633,6 +692,8 @@ func TestRunShell(t *testing.T) {
 			want{state: check.Warning, exitCode: 1, output: "WARNING sh"}},
 		{"command not found", Job{Shell: true, Argv: []string{"vakt-no-such-command"}},
 			want{state: check.Critical, exitCode: 127, output: notFoundText, long: "stderr: /bin/sh: 1: vakt-no-such-command: not found"}},
+		{"argv is not parsed by a shell", Job{Argv: []string{testPlugin(t, "printf.sh"), "0", "OK $(echo x) `id` ; * $HOME > /tmp/y \\n"}},
+			want{state: check.OK, output: "OK $(echo x) `id` ; * $HOME > /tmp/y"}},
 		{"no shell without opt-in", Job{Argv: []string{"echo OK; exit 2"}},
 			want{state: check.Critical, exitCode: -1, output: notFoundText + ": cannot run echo OK; exit 2: executable file not found in $PATH"}},
 	}

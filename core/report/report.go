@@ -232,8 +232,10 @@ func JUnit(w io.Writer, results []check.Result) error {
 	if err := enc.Encode(junitSuites{Suites: []junitSuite{suite}}); err != nil {
 		return fmt.Errorf("writing JUnit XML: %w", err)
 	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	if _, err := io.WriteString(w, "\n"); err != nil {
+		return fmt.Errorf("writing JUnit XML: %w", err)
+	}
+	return nil
 }
 
 func details(r check.Result) string {

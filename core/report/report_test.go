@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -149,5 +150,58 @@ func TestWorst(t *testing.T) {
 	}
 	if got := Worst(sample()); got != check.Critical {
 		t.Errorf("Worst(all) = %v, want CRITICAL (ranked above UNKNOWN)", got)
+	}
+}
+
+// failingWriter fails every write, as a full disk or a closed pipe does.
+type failingWriter struct{}
+
+var errDiskFull = errors.New("disk full")
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errDiskFull }
+
+func TestWriteErrors(t *testing.T) {
+	for _, tt := range []struct{ format, want string }{
+		{"table", "writing table: disk full"},
+		{"json", "writing JSON: disk full"},
+		{"junit", "writing JUnit XML: disk full"},
+	} {
+		t.Run(tt.format, func(t *testing.T) {
+			err := Write(failingWriter{}, tt.format, sample(), Options{Verbose: true})
+			if !errors.Is(err, errDiskFull) || err.Error() != tt.want {
+				t.Errorf("error = %v, want %q wrapping the writer's error", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestJUnitControlCharacters: plugin output may hold bytes XML 1.0 cannot
+// carry (terminal colours, form feeds); the document must still parse.
+func TestJUnitControlCharacters(t *testing.T) {
+	results := []check.Result{{Check: "colour", Host: "h", State: check.Critical,
+		Output: "\x1b[31mCRITICAL\x1b[0m \x0c done", Long: "bell \x07"}}
+	var buf bytes.Buffer
+	if err := JUnit(&buf, results); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Suite struct {
+			Cases []struct {
+				Failure struct {
+					Message string `xml:"message,attr"`
+				} `xml:"failure"`
+				SystemOut string `xml:"system-out"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatalf("JUnit output with control characters does not parse: %v\n%q", err, buf.Bytes())
+	}
+	if len(doc.Suite.Cases) != 1 {
+		t.Fatalf("%d cases, want 1", len(doc.Suite.Cases))
+	}
+	c := doc.Suite.Cases[0]
+	if want := "\uFFFD[31mCRITICAL\uFFFD[0m \uFFFD done"; c.Failure.Message != want || c.SystemOut != "bell \uFFFD" {
+		t.Errorf("message %q, system-out %q; want %q and %q", c.Failure.Message, c.SystemOut, want, "bell \uFFFD")
 	}
 }

@@ -1,5 +1,5 @@
 #!/bin/sh
-# stubborn.sh FIFO [ignore]: a plugin that starts a child which ignores
+# stubborn.sh FIFO [ignore|obey]: a plugin that starts a child which ignores
 # SIGTERM and keeps stdout open, writes the child's pid to FIFO, then waits
 # for ever. With "ignore" the plugin ignores SIGTERM too, so only SIGKILL
 # ends it.

@@ -8,3 +8,12 @@ check "http" {
   command  = ["/usr/lib/nagios/plugins/check_http", "-H", host.address]
   interval = "5 minutes"
 }
+
+check "empty" {
+  command = []
+}
+
+check "retried" {
+  command = ["/usr/lib/nagios/plugins/check_dummy", "0"]
+  retries = 3
+}

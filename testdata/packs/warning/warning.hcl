@@ -1,3 +1,5 @@
+# An OK and a WARNING check on a declared host: `vakt check` exits 1, and
+# the host's address is interpolated into the command.
 host "loopback" {
   address = "127.0.0.1"
 }
