@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"net"
 	"os"
@@ -17,6 +18,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/vakt/vakt/core/server"
 	"github.com/vakt/vakt/core/store"
@@ -555,4 +558,114 @@ func TestDaemonRunsGoPlugins(t *testing.T) {
 	if code := p.stop(t); code != 0 {
 		t.Errorf("vakt run exited %d after SIGTERM; want 0", code)
 	}
+}
+
+// TestRunLogFormat: vakt run logs JSON lines by default, and in the
+// console format when its stderr is a terminal, unless --log-format says
+// otherwise.
+func TestRunLogFormat(t *testing.T) {
+	bin := daemonBinary(t)
+	dir := newDaemonDir(t)
+	writeFile(t, filepath.Join(dir.checks, "checks.hcl"), dir.flip(t, "ok", 0, 1))
+	ansi := regexp.MustCompile(`\x1b\[[0-9;]*m`)
+	for _, tc := range []struct {
+		name     string
+		terminal bool
+		args     []string
+		want     *regexp.Regexp // the "vakt running" line, colours removed
+	}{
+		{"not a terminal: JSON", false, nil, regexp.MustCompile(`^\{"level":"info",.*"message":"vakt running"\}$`)},
+		{"terminal: console", true, nil, regexp.MustCompile(`^\S+ INF vakt running bb_addr=127\.0\.0\.1:\d+ checks=1 `)},
+		{"terminal, --log-format json", true, []string{"--log-format", "json"}, regexp.MustCompile(`^\{"level":"info",.*"message":"vakt running"\}$`)},
+		{"not a terminal, --log-format console", false, []string{"--log-format", "console"}, regexp.MustCompile(`^\S+ INF vakt running bb_addr=127\.0\.0\.1:\d+ checks=1 `)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cmd := exec.Command(bin, append(append([]string{"run"}, dir.args()...), tc.args...)...)
+			cmd.Env = withoutVaktEnv()
+			var out io.Reader
+			if tc.terminal {
+				ptmx, pts := openPTY(t)
+				cmd.Stderr, out = pts, ptmx
+			} else {
+				r, err := cmd.StderrPipe()
+				if err != nil {
+					t.Fatal(err)
+				}
+				out = r
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			if f, ok := cmd.Stderr.(*os.File); ok {
+				f.Close() // the child has it; the master sees the end once the child is gone
+			}
+			lines := make(chan string)
+			go func() {
+				defer close(lines)
+				sc := bufio.NewScanner(out)
+				for sc.Scan() {
+					lines <- strings.TrimRight(ansi.ReplaceAllString(sc.Text(), ""), "\r")
+				}
+			}()
+			defer func() {
+				_ = cmd.Process.Signal(syscall.SIGTERM)
+				timeout := time.After(daemonWait)
+				for open := true; open; { // until the child's stderr is closed
+					select {
+					case _, open = <-lines:
+					case <-timeout:
+						t.Errorf("vakt run did not stop within %s of SIGTERM", daemonWait)
+						_ = cmd.Process.Kill()
+						timeout = nil
+					}
+				}
+				_ = cmd.Wait()
+			}()
+			deadline := time.After(daemonWait)
+			var seen []string
+			for {
+				select {
+				case line, ok := <-lines:
+					if !ok {
+						t.Fatalf("vakt run ended before it logged vakt running:\n%s", strings.Join(seen, "\n"))
+					}
+					seen = append(seen, line)
+					if !strings.Contains(line, "vakt running") {
+						continue
+					}
+					if !tc.want.MatchString(line) {
+						t.Errorf("vakt running logged as\n%s\nwant a line matching %s", line, tc.want)
+					}
+					return
+				case <-deadline:
+					t.Fatalf("no vakt running line within %s:\n%s", daemonWait, strings.Join(seen, "\n"))
+				}
+			}
+		})
+	}
+}
+
+// openPTY opens a pseudo-terminal: the master to read what is written to
+// the terminal, and the terminal itself.
+func openPTY(t *testing.T) (master, terminal *os.File) {
+	t.Helper()
+	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatalf("opening a pseudo-terminal: %v", err)
+	}
+	t.Cleanup(func() { master.Close() })
+	fd := int(master.Fd())
+	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
+		t.Fatalf("unlocking the pseudo-terminal: %v", err)
+	}
+	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
+	if err != nil {
+		t.Fatalf("naming the pseudo-terminal: %v", err)
+	}
+	terminal, err = os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatalf("opening the pseudo-terminal: %v", err)
+	}
+	t.Cleanup(func() { terminal.Close() })
+	return master, terminal
 }

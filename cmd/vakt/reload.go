@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 
@@ -26,9 +25,7 @@ same, without the answer.`,
 			if err != nil {
 				return err
 			}
-			ctx, cancel := context.WithTimeout(cmd.Context(), apiTimeout)
-			defer cancel()
-			report, err := client.Reload(ctx)
+			report, err := client.Reload(cmd.Context())
 			if errors.Is(err, server.ErrReloadRefused) {
 				fmt.Fprint(cmd.ErrOrStderr(), report.Diagnostics)
 				fmt.Fprintf(cmd.ErrOrStderr(), "vakt: %s\n", report.Error)

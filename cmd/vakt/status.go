@@ -1,9 +1,9 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -31,7 +31,7 @@ func apiClient(cmd *cobra.Command) (*server.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("setting %s: %w", keyListen, err)
 	}
-	c := &server.Client{BaseURL: base}
+	c := &server.Client{BaseURL: base, HTTP: &http.Client{Timeout: apiTimeout}}
 	if len(s.APITokens) > 0 {
 		c.Token = s.APITokens[0]
 	}
@@ -54,9 +54,7 @@ exits 3 when vakt run cannot be reached. --all lists every check.`,
 			if err != nil {
 				return err
 			}
-			ctx, cancel := context.WithTimeout(cmd.Context(), apiTimeout)
-			defer cancel()
-			checks, err := client.Status(ctx, !all)
+			checks, err := client.Status(cmd.Context(), !all)
 			if err != nil {
 				return err
 			}

@@ -132,14 +132,7 @@ func sendBB(t *testing.T, addr, msg string) {
 // configured one; a malformed message changes nothing.
 func TestAPIPassiveBigBrother(t *testing.T) {
 	env := newEnv(t)
-	env.writeChecks(t, `
-host "www1.example.com" {}
-check "http" {
-  host     = "www1.example.com"
-  command  = ["`+pluginDir+`/check_dummy", "0", "fine"]
-  interval = "300d"
-}
-`)
+	env.writeChecks(t, "host \"www1.example.com\" {}\n"+idleCheck("www1.example.com", "http", 0, "fine", ""))
 	d := start(t, env, nil)
 	sendBB(t, d.BBAddr(), "status www1,example,com.http red HTTP 500\nthe body")
 	sendBB(t, d.BBAddr(), "status+2h agent7.procs yellow too many processes")
@@ -174,22 +167,8 @@ check "http" {
 // metrics and unknown paths.
 func TestAPIEndpoints(t *testing.T) {
 	env := newEnv(t)
-	env.writeChecks(t, `
-check "crit" {
-  command  = ["`+pluginDir+`/check_dummy", "2", "down"]
-  interval = "300d"
-  max_attempts = 1
-}
-check "warn" {
-  command  = ["`+pluginDir+`/check_dummy", "1", "meh"]
-  interval = "300d"
-  max_attempts = 1
-}
-check "ok" {
-  command  = ["`+pluginDir+`/check_dummy", "0", "fine"]
-  interval = "300d"
-}
-`)
+	env.writeChecks(t, idleCheck("localhost", "crit", 2, "down", "max_attempts = 1")+
+		idleCheck("localhost", "warn", 1, "meh", "max_attempts = 1")+idleCheck("localhost", "ok", 0, "fine", ""))
 	d := start(t, env, nil)
 	for _, id := range []string{"localhost/crit", "localhost/warn", "localhost/ok"} {
 		if err := d.sched.RunNow(id); err != nil {

@@ -43,37 +43,39 @@ func BenchmarkDaemonExecThroughput(b *testing.B) {
 		ids = append(ids, fmt.Sprintf("localhost/dummy-%04d", i))
 	}
 
-	var rawRuns, daemonRuns int
-	var rawTime, daemonTime time.Duration
+	var raw, daemon rate
 	for range benchRounds {
-		b.Run("raw-fork-exec", func(b *testing.B) {
-			var elapsed time.Duration
-			for b.Loop() {
-				start := time.Now()
-				rawBurst(b, dummy, concurrency)
-				elapsed += time.Since(start)
-			}
-			rawRuns, rawTime = rawRuns+burstSize*b.N, rawTime+elapsed
-			b.ReportMetric(float64(burstSize*b.N)/elapsed.Seconds(), "checks/s")
-		})
-		b.Run("daemon", func(b *testing.B) {
-			var elapsed time.Duration
-			for b.Loop() {
-				start := time.Now()
-				daemonBurst(b, d, ids)
-				elapsed += time.Since(start)
-			}
-			daemonRuns, daemonTime = daemonRuns+burstSize*b.N, daemonTime+elapsed
-			b.ReportMetric(float64(burstSize*b.N)/elapsed.Seconds(), "checks/s")
-		})
+		b.Run("raw-fork-exec", func(b *testing.B) { raw.measure(b, func() { rawBurst(b, dummy, concurrency) }) })
+		b.Run("daemon", func(b *testing.B) { daemon.measure(b, func() { daemonBurst(b, d, ids) }) })
 	}
 	if m := d.Metrics(); m.StoreErrors != 0 || m.Scheduler.Panics != 0 {
 		b.Errorf("store errors %d, panics %d; want none", m.StoreErrors, m.Scheduler.Panics)
 	}
-	raw, daemon := float64(rawRuns)/rawTime.Seconds(), float64(daemonRuns)/daemonTime.Seconds()
 	b.Logf("concurrency %d, %d rounds: raw fork/exec %.0f checks/s, daemon %.0f checks/s: %.1f%% of raw",
-		concurrency, benchRounds, raw, daemon, 100*daemon/raw)
+		concurrency, benchRounds, raw.perSecond(), daemon.perSecond(), 100*daemon.perSecond()/raw.perSecond())
 }
+
+// rate adds up check runs and the time they took over several
+// sub-benchmarks.
+type rate struct {
+	runs int
+	took time.Duration
+}
+
+// measure times burst, which makes burstSize check runs, once per b.Loop
+// iteration, reports the sub-benchmark's checks/s and adds it to r.
+func (r *rate) measure(b *testing.B, burst func()) {
+	var elapsed time.Duration
+	for b.Loop() {
+		start := time.Now()
+		burst()
+		elapsed += time.Since(start)
+	}
+	r.runs, r.took = r.runs+burstSize*b.N, r.took+elapsed
+	b.ReportMetric(float64(burstSize*b.N)/elapsed.Seconds(), "checks/s")
+}
+
+func (r rate) perSecond() float64 { return float64(r.runs) / r.took.Seconds() }
 
 // benchRounds is how many times the raw and the daemon measurements
 // alternate.

@@ -25,6 +25,9 @@ import (
 const (
 	DefaultTickInterval     = time.Second
 	DefaultMaxPassiveChecks = 10_000
+	// DefaultMaintenanceInterval is how often perfdata is rolled up and
+	// pruned.
+	DefaultMaintenanceInterval = 5 * time.Minute
 	// shutdownGrace is how long in-flight HTTP requests get at shutdown.
 	shutdownGrace = 5 * time.Second
 )
@@ -52,6 +55,10 @@ type Options struct {
 	// MaxPassiveChecks caps the dynamic passive checks; 0 means
 	// DefaultMaxPassiveChecks.
 	MaxPassiveChecks int
+	// MaintenanceInterval is how often perfdata samples are rolled up and
+	// those past their retention deleted (store.Downsample, store.Prune);
+	// 0 means DefaultMaintenanceInterval. It also runs once at start.
+	MaintenanceInterval time.Duration
 	// Logger gets a line per check run (debug), per transition (info),
 	// and every problem.
 	Logger zerolog.Logger
@@ -119,6 +126,11 @@ func New(ctx context.Context, opts Options) (_ *Daemon, err error) {
 		return nil, fmt.Errorf("starting vakt: tick interval %s is negative", opts.TickInterval)
 	case opts.MaxPassiveChecks < 0:
 		return nil, fmt.Errorf("starting vakt: max passive checks %d is negative", opts.MaxPassiveChecks)
+	case opts.MaintenanceInterval < 0:
+		return nil, fmt.Errorf("starting vakt: maintenance interval %s is negative", opts.MaintenanceInterval)
+	}
+	if opts.MaintenanceInterval == 0 {
+		opts.MaintenanceInterval = DefaultMaintenanceInterval
 	}
 	if opts.TickInterval == 0 {
 		opts.TickInterval = DefaultTickInterval
@@ -252,7 +264,11 @@ func (d *Daemon) Run(ctx context.Context) error {
 			fail(err)
 		}
 	})
-	wg.Go(func() { d.tickLoop(ctx) })
+	wg.Go(func() { d.every(ctx, d.opts.TickInterval, d.tick) })
+	wg.Go(func() {
+		d.maintain(ctx) // at start too: a daemon restarted often still rolls up
+		d.every(ctx, d.opts.MaintenanceInterval, d.maintain)
+	})
 	if d.bb != nil {
 		wg.Go(func() {
 			if err := d.bb.Serve(ctx, d.bbLn); err != nil {
@@ -314,16 +330,38 @@ func (d *Daemon) close() error {
 	return d.closeErr
 }
 
-// tickLoop lets time pass for the state machine until ctx is cancelled.
-func (d *Daemon) tickLoop(ctx context.Context) {
-	ticker := time.NewTicker(d.opts.TickInterval)
+// every calls do every interval until ctx is cancelled.
+func (d *Daemon) every(ctx context.Context, interval time.Duration, do func(context.Context)) {
+	ticker := time.NewTicker(interval)
 	defer ticker.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-ticker.C:
-			d.tick(ctx)
+			do(ctx)
 		}
 	}
+}
+
+// maintain rolls perfdata samples up and deletes what is past its
+// retention. Shutdown cuts it short; the next run resumes where it stopped.
+func (d *Daemon) maintain(ctx context.Context) {
+	now := time.Now()
+	rolled, err := d.store.Downsample(ctx, now)
+	if err == nil {
+		var pruned store.PruneStats
+		pruned, err = d.store.Prune(ctx, now)
+		if err == nil {
+			d.log.Debug().Int64("buckets_5m", rolled.Buckets5m).Int64("buckets_1h", rolled.Buckets1h).
+				Int64("raw_deleted", pruned.Raw).Int64("rollups_deleted", pruned.Rollups).
+				Dur("took", time.Since(now)).Msg("perfdata rolled up and pruned")
+			return
+		}
+	}
+	if ctx.Err() != nil {
+		return
+	}
+	d.storeErrors.Add(1)
+	d.log.Error().Err(err).Msg("perfdata maintenance failed; it is retried at the next interval")
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"maps"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -62,9 +65,23 @@ check "perf" {
 	if len(logged) != len(stored) {
 		t.Fatalf("%d transitions logged, %d stored", len(logged), len(stored))
 	}
+	// Every check run is logged at debug, every transition at info.
+	for msg, level := range map[string]string{"check ran": "debug", "transition": "info"} {
+		lines := d.log.messages(msg)
+		if len(lines) == 0 {
+			t.Errorf("no %q lines logged", msg)
+		}
+		for _, l := range lines {
+			// A line with two "level" keys would decode to the last.
+			if l["level"] != level {
+				t.Errorf("%q logged at %v: %v; want %s", msg, l["level"], l, level)
+			}
+		}
+	}
 	for i, l := range logged {
-		if int64(l["transition_id"].(float64)) != stored[i].ID || l["kind"] != stored[i].Kind || l["check"] != stored[i].CheckID {
-			t.Errorf("log line %d = %v; want transition %d (%s of %s)", i, l, stored[i].ID, stored[i].Kind, stored[i].CheckID)
+		if int64(l["transition_id"].(float64)) != stored[i].ID || l["kind"] != stored[i].Kind || l["check"] != stored[i].CheckID ||
+			l["check_level"] != stored[i].Level.String() {
+			t.Errorf("log line %d = %v; want transition %d (%s of %s, level %s)", i, l, stored[i].ID, stored[i].Kind, stored[i].CheckID, stored[i].Level)
 		}
 	}
 
@@ -114,13 +131,7 @@ func TestRestart(t *testing.T) {
 	if got := second.log.messages("transition"); len(got) != 0 {
 		t.Errorf("transitions after the restart: %v; want none", got)
 	}
-	if err := second.stop(); err != nil {
-		t.Fatal(err)
-	}
-	want := []string{"localhost/down problem OK->CRITICAL hard notify"}
-	if got := storedTransitions(t, openStore(t, env.statePath), ""); !slices.Equal(got, want) {
-		t.Errorf("stored transitions = %q; want %q", got, want)
-	}
+	second.stopAndCheckTransitions(t, env, "", "localhost/down problem OK->CRITICAL hard notify")
 }
 
 // TestStartWithBrokenConfig: New refuses a checks.d with errors and says
@@ -178,16 +189,7 @@ func TestNewBadOptions(t *testing.T) {
 // an error in the log; the check starts pending and the daemon runs.
 func TestDamagedSavedState(t *testing.T) {
 	env := newEnv(t)
-	env.writeChecks(t, `
-check "a" {
-  command  = ["`+pluginDir+`/check_dummy", "0", "a"]
-  interval = "300d"
-}
-check "b" {
-  command  = ["`+pluginDir+`/check_dummy", "0", "b"]
-  interval = "300d"
-}
-`)
+	env.writeChecks(t, idleCheck("localhost", "a", 0, "a", "")+idleCheck("localhost", "b", 0, "b", ""))
 	st := openStore(t, env.statePath)
 	ctx := context.Background()
 	rows := []store.CheckState{
@@ -244,13 +246,7 @@ host "lonely" { parent = "web" }
 	if !got.Unreachable || got.Attempt != 1 {
 		t.Errorf("web/http = %+v; want unreachable, HARD at once on attempt 1", got)
 	}
-	if err := d.stop(); err != nil {
-		t.Fatal(err)
-	}
-	want := []string{"web/http problem OK->CRITICAL hard suppressed:unreachable"}
-	if got := storedTransitions(t, openStore(t, env.statePath), "web/http"); !slices.Equal(got, want) {
-		t.Errorf("web/http transitions = %q; want %q", got, want)
-	}
+	d.stopAndCheckTransitions(t, env, "web/http", "web/http problem OK->CRITICAL hard suppressed:unreachable")
 }
 
 // TestReload: a broken file keeps the running checks and reports the
@@ -259,12 +255,7 @@ host "lonely" { parent = "web" }
 func TestReload(t *testing.T) {
 	env := newEnv(t)
 	env.setState(t, "kept", 2)
-	slow := `
-check "slow" {
-  command  = ["` + pluginDir + `/check_dummy", "0", "slow"]
-  interval = "300d"
-}
-`
+	slow := idleCheck("localhost", "slow", 0, "slow", "")
 	env.writeChecks(t, env.flipCheck(t, "localhost", "kept", 1, "")+env.flipCheck(t, "localhost", "gone", 1, "")+slow)
 	d := start(t, env, nil)
 	kept := d.waitStatus(t, "localhost/kept", "HARD CRITICAL", isState("CRITICAL", "HARD"))
@@ -279,6 +270,10 @@ check "slow" {
 	wantAt := filepath.Join(env.checks, "broken.hcl") + ":2:3: error: Unsupported argument"
 	if report.OK || report.Error != "checks.d has errors; the running configuration stays" || !strings.Contains(report.Diagnostics, wantAt) {
 		t.Errorf("reload of a broken file = %+v; want refused with diagnostics containing %q", report, wantAt)
+	}
+	if logged := d.log.messages("reload refused"); len(logged) != 1 || logged[0]["level"] != "error" ||
+		!strings.Contains(fmt.Sprint(logged[0]["diagnostics"]), wantAt) {
+		t.Errorf("logged for the refused reload: %v; want one error with the diagnostics", logged)
 	}
 	if ids := d.ids(); !slices.Equal(ids, []string{"localhost/gone", "localhost/kept", "localhost/slow"}) {
 		t.Errorf("checks after a refused reload = %v; want the running ones", ids)
@@ -314,11 +309,13 @@ check "slow" {
 	if m.Reloads != 1 || m.ReloadFailures != 1 {
 		t.Errorf("metrics: %d reloads, %d failed; want 1 and 1", m.Reloads, m.ReloadFailures)
 	}
-	if err := d.stop(); err != nil {
-		t.Fatal(err)
+	d.stopAndCheckTransitions(t, env, "localhost/kept", "localhost/kept problem OK->CRITICAL hard notify")
+	st := openStore(t, env.statePath)
+	if _, err := st.State(context.Background(), "localhost/gone"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("stored state of the removed check: %v; want it deleted (ErrNotFound)", err)
 	}
-	if got := storedTransitions(t, openStore(t, env.statePath), "localhost/kept"); len(got) != 1 {
-		t.Errorf("localhost/kept transitions = %q; want exactly one problem", got)
+	if got, err := st.State(context.Background(), "localhost/kept"); err != nil || got.State != check.Critical {
+		t.Errorf("stored state of the kept check = %+v, %v; want CRITICAL", got, err)
 	}
 }
 
@@ -376,32 +373,21 @@ func TestPassiveCommands(t *testing.T) {
 			t.Errorf("%s %s.%s = %v; want a no such check error", c.Kind, c.Host, c.Check, err)
 		}
 	}
-	if err := d.stop(); err != nil {
-		t.Fatal(err)
-	}
-	want := []string{
+	d.stopAndCheckTransitions(t, env, "www1/http",
 		"www1/http downtime_start OK->OK hard notify",
 		"www1/http downtime_cancelled OK->OK hard notify",
 		"www1/http problem OK->CRITICAL hard notify",
 		"www1/http downtime_start CRITICAL->CRITICAL hard notify",
 		"www1/http recovery CRITICAL->OK hard notify",
 		"www1/http downtime_cancelled OK->OK hard notify",
-	}
-	if got := storedTransitions(t, openStore(t, env.statePath), "www1/http"); !slices.Equal(got, want) {
-		t.Errorf("www1/http transitions:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
+	)
 }
 
 // TestPassiveLimit: results that would create more dynamic passive checks
 // than MaxPassiveChecks are refused; checks that exist still take results.
 func TestPassiveLimit(t *testing.T) {
 	env := newEnv(t)
-	env.writeChecks(t, `
-check "active" {
-  command  = ["`+pluginDir+`/check_dummy", "0", "a"]
-  interval = "300d"
-}
-`)
+	env.writeChecks(t, idleCheck("localhost", "active", 0, "a", ""))
 	d := start(t, env, func(o *Options) { o.MaxPassiveChecks = 1 })
 	ctx := context.Background()
 	if err := d.Submit(ctx, passiveResult("h", "one", check.OK)); err != nil {
@@ -430,22 +416,17 @@ func TestTickMakesStale(t *testing.T) {
 	env := newEnv(t)
 	env.writeChecks(t, "")
 	d := start(t, env, nil)
-	r := passiveResult("agent", "cpu", check.OK)
-	r.TTL = 300 * time.Millisecond
-	if err := d.Submit(context.Background(), r); err != nil {
-		t.Fatal(err)
+	// Through the HTTP API, as an agent sends it, with its lifetime.
+	code, _, body := d.call(t, http.MethodPost, "/api/v1/results", testToken, "application/json",
+		`{"host": "agent", "check": "cpu", "state": "ok", "output": "load 0.5", "ttl": "300ms"}`)
+	if code != http.StatusAccepted {
+		t.Fatalf("POST /api/v1/results = %d %s", code, body)
 	}
 	got := d.waitStatus(t, "agent/cpu", "stale", func(c server.CheckStatus) bool { return c.Stale })
 	if got.State != "UNKNOWN" || got.Type != "HARD" || got.Level != "error" || got.Source != "passive" {
 		t.Errorf("stale status = %+v; want UNKNOWN HARD error, source passive", got)
 	}
-	if err := d.stop(); err != nil {
-		t.Fatal(err)
-	}
-	want := []string{"agent/cpu stale OK->UNKNOWN hard notify"}
-	if got := storedTransitions(t, openStore(t, env.statePath), ""); !slices.Equal(got, want) {
-		t.Errorf("transitions = %q; want %q", got, want)
-	}
+	d.stopAndCheckTransitions(t, env, "", "agent/cpu stale OK->UNKNOWN hard notify")
 
 	// The passive check, stale, survives a restart.
 	again := start(t, env, nil)
@@ -491,5 +472,207 @@ func TestNotificationsHook(t *testing.T) {
 	}
 	if len(out) != 1 || len(trs) != 1 || out[0].TransitionID != trs[0].ID || string(out[0].Payload) != `{"kind":"problem"}` {
 		t.Errorf("outbox %+v, transitions %+v; want one notification of the one problem", out, trs)
+	}
+}
+
+// TestRetryIntervalWhileSoft: a check with an interval of 300 days and a
+// retry interval of one second, run once, reaches HARD through its retries
+// alone (its interval would not run it again within the test), and once
+// HARD it waits its interval again.
+func TestRetryIntervalWhileSoft(t *testing.T) {
+	env := newEnv(t)
+	env.writeChecks(t, idleCheck("localhost", "retry", 2, "down", `retry_interval = "1s"
+  max_attempts   = 3`))
+	const id = "localhost/retry"
+	d := start(t, env, nil)
+	if got, _ := d.sched.Lookup(id); got.Due.Before(time.Now().Add(time.Minute)) {
+		// Its phase point in 300 days falls in the next minute (a chance
+		// of one in 400,000): a run then would not be a retry.
+		t.Fatalf("%s is first due at %v, within a minute: run the test again", id, got.Due)
+	}
+	if err := d.sched.RunNow(id); err != nil {
+		t.Fatal(err)
+	}
+	got := d.waitStatus(t, id, "HARD CRITICAL", isState("CRITICAL", "HARD"))
+	if got.Attempt != 3 || got.MaxAttempts != 3 {
+		t.Errorf("status = %+v; want HARD on attempt 3 of 3", got)
+	}
+	if err := d.stop(); err != nil {
+		t.Fatal(err)
+	}
+	var attempts []string
+	for _, l := range d.log.messages("check ran") {
+		attempts = append(attempts, fmt.Sprintf("%v %v", l["type"], l["attempt"]))
+	}
+	if want := []string{"SOFT 1", "SOFT 2", "HARD 3"}; !slices.Equal(attempts, want) {
+		t.Errorf("runs = %q; want %q: one forced run and two retries", attempts, want)
+	}
+	sched, ok := d.sched.Lookup(id)
+	if !ok || sched.Retrying || sched.Due.Before(time.Now().Add(299*24*time.Hour)) {
+		t.Errorf("schedule after the HARD result = %+v; want not retrying, next run 300 days on", sched)
+	}
+}
+
+// TestReloadSpreadsNewChecks: checks added by a reload are first due at
+// distinct times spread over their interval, not all at once.
+func TestReloadSpreadsNewChecks(t *testing.T) {
+	const n = 200
+	env := newEnv(t)
+	env.writeChecks(t, idleCheck("localhost", "first", 0, "ok", ""))
+	d := start(t, env, nil)
+	var hcl strings.Builder
+	for i := range n {
+		fmt.Fprintf(&hcl, "check \"new-%03d\" {\n  command  = [\"%s/check_dummy\", \"0\", \"ok\"]\n  interval = \"1h\"\n}\n", i, pluginDir)
+	}
+	env.writeChecks(t, idleCheck("localhost", "first", 0, "ok", "")+hcl.String())
+	before := time.Now()
+	if report := d.Reload(context.Background()); !report.OK || report.Added != n || report.Kept != 1 {
+		t.Fatalf("reload = %+v; want %d added, 1 kept", report, n)
+	}
+	after := time.Now()
+	seen := map[time.Time]string{}
+	var quarters [4]int
+	for i := range n {
+		id := fmt.Sprintf("localhost/new-%03d", i)
+		st, ok := d.sched.Lookup(id)
+		if !ok {
+			t.Fatalf("%s is not scheduled after the reload", id)
+		}
+		if st.Due.Before(before) || !st.Due.Before(after.Add(time.Hour)) {
+			t.Errorf("%s first due at %v; want within an hour of the reload at %v", id, st.Due, before)
+		}
+		if other, dup := seen[st.Due]; dup {
+			t.Errorf("%s and %s are both first due at %v", id, other, st.Due)
+		}
+		seen[st.Due] = id
+		quarters[min(3, max(0, int(4*st.Due.Sub(before)/time.Hour)))]++
+	}
+	// Evenly spread, each quarter of the hour holds about 50.
+	for i, k := range quarters {
+		if k < 20 || k > 80 {
+			t.Errorf("%d of %d new checks first due in quarter %d of the hour; want 20..80 (all: %v)", k, n, i, quarters)
+		}
+	}
+}
+
+// TestBurstsOfTransitions: a Big Brother command for every check of a host
+// and a tick that makes all of them stale each change 300 checks at once;
+// every transition is stored, logged with its store id, and each check's
+// state row holds the result, so a restart finds them in downtime and stale.
+func TestBurstsOfTransitions(t *testing.T) {
+	const n = 300
+	env := newEnv(t)
+	env.writeChecks(t, "")
+	d := start(t, env, nil)
+	ctx := context.Background()
+	for i := range n {
+		r := passiveResult("agent", fmt.Sprintf("c%03d", i), check.OK)
+		r.TTL = time.Second
+		if err := d.Submit(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := d.SubmitCommand(ctx, disable("agent", "*", time.Hour, false)); err != nil {
+		t.Fatal(err)
+	}
+	d.log.waitFor(t, "every check stale", func() bool {
+		for _, c := range d.Statuses() {
+			if !c.Stale {
+				return false
+			}
+		}
+		return true
+	})
+	if err := d.stop(); err != nil {
+		t.Fatal(err)
+	}
+	st := openStore(t, env.statePath)
+	stored, err := st.Transitions(ctx, store.TransitionQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Whether a check went stale before or after the downtime began
+	// depends on how fast the results went in; what is stored does not.
+	count := map[string]int{}
+	byID := map[int64]store.Transition{}
+	for _, tr := range stored {
+		count[tr.Kind]++
+		byID[tr.ID] = tr
+	}
+	if want := map[string]int{"downtime_start": n, "stale": n}; !maps.Equal(count, want) {
+		t.Errorf("stored transitions, by kind = %v; want %v", count, want)
+	}
+	logged := d.log.messages("transition")
+	for _, l := range logged {
+		tr, ok := byID[int64(l["transition_id"].(float64))]
+		if !ok || tr.CheckID != l["check"] || tr.Kind != l["kind"] || tr.Notify != l["notify"] {
+			t.Errorf("logged transition %v is not the one stored under its id (%+v)", l, tr)
+		}
+	}
+	if len(logged) != 2*n || len(d.log.messages("transition not stored")) != 0 {
+		t.Errorf("%d transitions logged; want %d and none lost", len(logged), 2*n)
+	}
+	st.Close()
+
+	again := start(t, env, nil)
+	for _, c := range again.Statuses() {
+		if !c.InDowntime || !c.Stale || c.State != "UNKNOWN" || c.Source != "passive" {
+			t.Errorf("%s after a restart = %+v; want a stale passive check in downtime", c.ID, c)
+		}
+	}
+	if got := len(again.Statuses()); got != n {
+		t.Errorf("%d checks after a restart; want %d", got, n)
+	}
+}
+
+// TestPerfdataMaintenance: the daemon rolls old perfdata samples up and
+// deletes the raw ones past their retention (8 days): at start, and every
+// MaintenanceInterval.
+func TestPerfdataMaintenance(t *testing.T) {
+	env := newEnv(t)
+	env.writeChecks(t, "")
+	st := openStore(t, env.statePath)
+	ctx := context.Background()
+	hour := time.Now().Add(-9 * 24 * time.Hour).Truncate(time.Hour)
+	var results []store.Result
+	for i := range 12 { // one sample every 5 minutes, values 1..12
+		at := hour.Add(time.Duration(i) * 5 * time.Minute)
+		results = append(results, store.Result{
+			State: store.CheckState{CheckID: "old/perf", State: check.OK, Type: store.Hard, Attempt: 1, LastCheck: at},
+			Perf:  []store.PerfValue{{Label: "load", Value: float64(i + 1)}},
+		})
+	}
+	if err := st.WriteResults(ctx, results); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.DeleteState(ctx, "old/perf"); err != nil { // its samples stay
+		t.Fatal(err)
+	}
+	st.Close()
+
+	d := start(t, env, func(o *Options) { o.MaintenanceInterval = 100 * time.Millisecond })
+	d.log.waitFor(t, "two maintenance runs", func() bool { return len(d.log.messages("perfdata rolled up and pruned")) >= 2 })
+	if err := d.stop(); err != nil {
+		t.Fatal(err)
+	}
+	runs := d.log.messages("perfdata rolled up and pruned")
+	var got []string
+	for _, r := range runs[:2] {
+		got = append(got, fmt.Sprintf("%v: 5m %v, 1h %v, raw deleted %v, rollups deleted %v",
+			r["level"], r["buckets_5m"], r["buckets_1h"], r["raw_deleted"], r["rollups_deleted"]))
+	}
+	if want := []string{"debug: 5m 12, 1h 1, raw deleted 12, rollups deleted 0", "debug: 5m 0, 1h 0, raw deleted 0, rollups deleted 0"}; !slices.Equal(got, want) {
+		t.Errorf("maintenance runs:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	st = openStore(t, env.statePath)
+	if samples, err := st.Samples(ctx, "old/perf", "load", hour, hour.Add(time.Hour)); err != nil || len(samples) != 0 {
+		t.Errorf("raw samples after maintenance = %+v, %v; want none", samples, err)
+	}
+	g, err := st.Graph(ctx, store.GraphQuery{CheckID: "old/perf", Label: "load", From: hour, To: hour.Add(time.Hour), Step: time.Hour})
+	want := store.Point{Time: hour, Min: 1, Max: 12, Avg: 6.5, Count: 12}
+	if err != nil || g.Resolution != store.Rollup1h || len(g.Points) != 1 || !g.Points[0].Time.Equal(want.Time) ||
+		g.Points[0].Min != want.Min || g.Points[0].Max != want.Max || g.Points[0].Avg != want.Avg || g.Points[0].Count != want.Count {
+		t.Errorf("hourly graph = %+v, %v; want the 1-hour rollup %+v", g, err, want)
 	}
 }

@@ -8,19 +8,26 @@
 // message on the Big Brother port) take the same path:
 //
 //  1. the state machine applies the result (state.Machine.Apply);
-//  2. every transition it returns is written to the store with
-//     store.RecordChange, with the check's new state, and only then logged
-//     at info ("transition", with its store id), so nothing acts on a
-//     transition that a crash could lose;
+//  2. the transitions it returns are written to the store in one
+//     transaction (store.RecordChanges), with the check's new state, and
+//     only then logged at info ("transition", with its store id), so
+//     nothing acts on a transition that a crash could lose;
 //  3. the result, its state and perfdata go to the store's batching Writer;
 //  4. a scheduled run asks the scheduler for its retry interval while the
 //     check is in a SOFT problem.
 //
 // The Machine is not goroutine-safe: one mutex guards it, and is held from
-// Apply until the transitions are durable, so the store sees the changes of
-// one check in the order they happened. A ticker lets time pass for the
+// Apply until the transitions are durable and the result is queued, so the
+// store sees the changes of one check in the order they happened. A ticker lets time pass for the
 // Machine every Options.TickInterval: passive checks past their TTL go stale
-// (purple), downtimes start and end.
+// (purple), downtimes start and end. What one tick, one Big Brother command
+// or one result causes is one store transaction, however many checks it
+// touches, so a burst (a thousand checks going stale at once) holds the
+// mutex for one commit, not a thousand.
+//
+// Every Options.MaintenanceInterval, and once at start, the perfdata
+// samples are rolled up into 5-minute and 1-hour buckets and what is past
+// its retention is deleted (store.Downsample and store.Prune).
 //
 // # Restarts
 //
@@ -38,10 +45,11 @@
 // A configuration with errors is refused: the running one stays and the
 // diagnostics are logged and returned. Errors include plugin checks whose
 // config block their plugin refuses, when Options.Plugins validates
-// (execute.PluginHost does), at start as at reload. Otherwise checks that stay keep their
-// state and their schedule, removed checks stop (their stored state is
-// deleted, their history stays) and new ones start spread over their
-// interval.
+// (execute.PluginHost does), at start as at reload. Otherwise checks that
+// stay keep their state and their schedule, removed checks stop (their
+// stored state is deleted, their history stays) and new ones start spread
+// over their interval. The Writer is flushed before the removed checks' states are
+// deleted, so that no result queued before the reload brings one back.
 //
 // # Parents
 //

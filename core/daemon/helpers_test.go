@@ -162,6 +162,19 @@ func (e *testEnv) flipCheck(t *testing.T, host, name string, maxAttempts int, ex
 `, name, host, pluginDir, e.stateFile(name), name, maxAttempts, extra)
 }
 
+// idleCheck declares a check on host that runs check_dummy with exit code
+// and output every 300 days: it runs only when a test makes it due
+// (sched.RunNow). extra goes inside the block.
+func idleCheck(host, name string, code int, output, extra string) string {
+	return fmt.Sprintf(`check %q {
+  host     = %q
+  command  = [%q, "%d", %q]
+  interval = "300d"
+  %s
+}
+`, name, host, filepath.Join(pluginDir, "check_dummy"), code, output, extra)
+}
+
 func writeFile(t testing.TB, path, text string) {
 	t.Helper()
 	tmp := path + ".tmp"
@@ -311,6 +324,18 @@ func storedTransitions(t *testing.T, st *store.Store, id string) []string {
 			Type: string(tr.Type), Notify: tr.Notify, Suppressed: tr.Suppressed}.String())
 	}
 	return out
+}
+
+// stopAndCheckTransitions stops the daemon and checks that the transitions
+// stored for check id ("" for every check) are exactly want.
+func (s *started) stopAndCheckTransitions(t *testing.T, env *testEnv, id string, want ...string) {
+	t.Helper()
+	if err := s.stop(); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if got := storedTransitions(t, openStore(t, env.statePath), id); !slices.Equal(got, want) {
+		t.Errorf("stored transitions of %q:\n%s\nwant:\n%s", id, strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }
 
 // passiveCommand is a Xymon command, as the Big Brother listener hands it

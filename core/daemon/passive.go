@@ -91,6 +91,11 @@ func (d *Daemon) SubmitCommand(ctx context.Context, c passive.Command) error {
 		return fmt.Errorf("%s %s.%s: no such check", c.Kind, c.Host, c.Check)
 	}
 	now := time.Now()
+	// A command for every check of a host is one burst: its transitions go
+	// to the store in one transaction. A command that causes no transition
+	// (enable without a downtime to end) has changed nothing.
+	var all []state.Transition
+	defer func() { d.record(ctx, all, d.statesAfter(all, now)) }()
 	for _, id := range ids {
 		var (
 			trs []state.Transition
@@ -108,10 +113,10 @@ func (d *Daemon) SubmitCommand(ctx context.Context, c passive.Command) error {
 		default:
 			err = fmt.Errorf("unknown command kind %d", int(c.Kind))
 		}
+		all = append(all, trs...)
 		if err != nil {
 			return fmt.Errorf("%s %s: %w", c.Kind, id, err)
 		}
-		d.persist(ctx, id, trs, now)
 		d.log.Info().Str("check", id).Str("command", c.Kind.String()).Dur("duration", c.Duration).
 			Bool("until_ok", c.UntilOK).Str("reason", c.Reason).Str("source", c.Source).Msg("Big Brother command")
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/vakt/vakt/core/check"
 	"github.com/vakt/vakt/core/schedule"
 	"github.com/vakt/vakt/core/state"
@@ -111,24 +113,23 @@ func (d *Daemon) runCheck(ctx context.Context, id string) schedule.Next {
 }
 
 // apply is the one path of every result: the state machine, the
-// transitions made durable, then the result to the batching Writer.
+// transitions made durable, then the result to the batching Writer. The
+// result is queued before d.mu is let go, so that once a reload has
+// removed a check (under d.mu) and flushed the Writer, no result of that
+// check is still on its way to the store.
 func (d *Daemon) apply(ctx context.Context, id string, res check.Result) (state.Status, error) {
 	ctx = context.WithoutCancel(ctx) // a client that hangs up must not cut a transition short
 	d.mu.Lock()
+	defer d.mu.Unlock()
 	now := time.Now()
 	trs, err := d.machine.Apply(now, id, res)
 	if err != nil {
-		d.mu.Unlock()
 		return state.Status{}, err
 	}
 	trs = append(trs, d.endUntilOKDowntimes(now, id)...)
 	st, _ := d.machine.Status(id)
 	cs := d.checkState(st, res.Long, now)
-	if len(trs) > 0 {
-		d.record(ctx, trs, cs)
-	}
-	d.mu.Unlock()
-
+	d.record(ctx, trs, map[string]store.CheckState{id: cs})
 	if err := d.writer.Add(ctx, store.Result{State: cs, Perf: perfValues(res.Perfdata)}); err != nil {
 		d.storeErrors.Add(1)
 		d.log.Error().Err(err).Str("check", id).Msg("result not stored")
@@ -136,7 +137,9 @@ func (d *Daemon) apply(ctx context.Context, id string, res check.Result) (state.
 	return st, nil
 }
 
-// tick lets time pass for the state machine and records what that caused.
+// tick lets time pass for the state machine and records what that caused,
+// all in one store transaction: a tick that makes a thousand passive checks
+// stale, or starts a downtime on each of them, costs one commit.
 func (d *Daemon) tick(ctx context.Context) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -146,71 +149,80 @@ func (d *Daemon) tick(ctx context.Context) {
 		d.log.Error().Err(err).Msg("advancing the state machine")
 		return
 	}
-	// Tick returns transitions in check order: record each check's run of
-	// them with the check's state after them.
-	for start := 0; start < len(trs); {
-		end := start + 1
-		for end < len(trs) && trs[end].Check == trs[start].Check {
-			end++
+	d.record(ctx, trs, d.statesAfter(trs, now))
+}
+
+// statesAfter returns the store row of each check that trs are about, as
+// the Machine has it now. d.mu must be held.
+func (d *Daemon) statesAfter(trs []state.Transition, now time.Time) map[string]store.CheckState {
+	states := make(map[string]store.CheckState)
+	for _, t := range trs {
+		if _, done := states[t.Check]; done {
+			continue
 		}
-		d.persist(ctx, trs[start].Check, trs[start:end], now)
-		start = end
+		if st, ok := d.machine.Status(t.Check); ok {
+			states[t.Check] = d.checkState(st, "", now)
+		}
 	}
+	return states
 }
 
-// persist makes what happened to check id durable: its transitions with its
-// state, or, with none, its state alone. d.mu must be held.
-func (d *Daemon) persist(ctx context.Context, id string, trs []state.Transition, now time.Time) {
-	st, ok := d.machine.Status(id)
-	if !ok {
+// record makes trs durable in one store transaction, each check's last
+// transition with that check's state after them (states, by check ID), and
+// only then logs each at info with its store id, so that nothing acts on a
+// transition a crash could lose. A transition the store refuses as invalid
+// is logged as not stored and does not cost the others. d.mu must be held,
+// so that the store sees each check's changes in the order they happened.
+func (d *Daemon) record(ctx context.Context, trs []state.Transition, states map[string]store.CheckState) {
+	if len(trs) == 0 {
 		return
 	}
-	cs := d.checkState(st, "", now)
-	if len(trs) > 0 {
-		d.record(ctx, trs, cs)
-		return
-	}
-	if err := d.store.SaveState(ctx, cs); err != nil {
-		d.storeErrors.Add(1)
-		d.log.Error().Err(err).Str("check", id).Msg("state not stored")
-	}
-}
-
-// record writes the transitions of one check, the last one with the check's
-// state, each in its own transaction, and logs each once it is durable.
-// d.mu must be held, so that the store sees a check's changes in order.
-func (d *Daemon) record(ctx context.Context, trs []state.Transition, cs store.CheckState) {
+	last := make(map[string]int, len(states))
 	for i, t := range trs {
-		change := store.Change{Transition: storeTransition(t)}
-		if i == len(trs)-1 && t.Check == cs.CheckID {
-			change.State = &cs
+		last[t.Check] = i
+	}
+	changes := make([]store.Change, 0, len(trs))
+	valid := make([]state.Transition, 0, len(trs))
+	for i, t := range trs {
+		c := store.Change{Transition: storeTransition(t)}
+		if cs, ok := states[t.Check]; ok && last[t.Check] == i {
+			c.State = &cs
 		}
 		if d.opts.Notifications != nil {
-			change.Notifications = d.opts.Notifications(t)
+			c.Notifications = d.opts.Notifications(t)
 		}
-		stored, err := d.store.RecordChange(ctx, change)
-		ev := d.log.Info()
+		if err := c.Validate(); err != nil {
+			d.storeErrors.Add(1)
+			logTransition(d.log.Error().Err(err), t).Msg("transition not stored")
+			continue
+		}
+		changes = append(changes, c)
+		valid = append(valid, t)
+	}
+	stored, err := d.store.RecordChanges(ctx, changes)
+	for i, t := range valid {
 		if err != nil {
 			d.storeErrors.Add(1)
-			ev = d.log.Error().Err(err)
-		} else {
-			d.transitions.Add(1)
-			ev = ev.Int64("transition_id", stored.Transition.ID)
+			logTransition(d.log.Error().Err(err), t).Msg("transition not stored")
+			continue
 		}
-		ev = ev.Str("check", t.Check).Str("kind", string(t.Kind)).
-			Stringer("from", t.From.State).Stringer("to", t.To.State).
-			Str("from_type", string(t.From.Type)).Str("type", string(t.To.Type)).
-			Int("attempt", t.To.Attempt).Stringer("level", t.To.Level).Bool("hard", t.Hard).
-			Bool("notify", t.Notify).Str("output", t.Output).Time("at", t.At)
-		if t.Suppressed != "" {
-			ev = ev.Str("suppressed", string(t.Suppressed))
-		}
-		if err != nil {
-			ev.Msg("transition not stored")
-		} else {
-			ev.Msg("transition")
-		}
+		d.transitions.Add(1)
+		logTransition(d.log.Info().Int64("transition_id", stored[i].Transition.ID), t).Msg("transition")
 	}
+}
+
+// logTransition adds what a log line says of a transition to ev. The
+// check's level is check_level: "level" is the log line's own.
+func logTransition(ev *zerolog.Event, t state.Transition) *zerolog.Event {
+	ev = ev.Str("check", t.Check).Str("kind", string(t.Kind)).
+		Stringer("from", t.From.State).Stringer("to", t.To.State).
+		Str("from_type", string(t.From.Type)).Str("type", string(t.To.Type)).
+		Int("attempt", t.To.Attempt).Stringer("check_level", t.To.Level).Bool("hard", t.Hard).
+		Bool("notify", t.Notify).Str("output", t.Output).Time("at", t.At)
+	if t.Suppressed != "" {
+		ev = ev.Str("suppressed", string(t.Suppressed))
+	}
+	return ev
 }
 
 // checkState is the store row of a check's status. Its LastCheck is the

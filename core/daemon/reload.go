@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/vakt/vakt/core/server"
-	"github.com/vakt/vakt/core/store"
 )
 
 // Reload reads checks.d again and makes it the running configuration:
@@ -54,11 +53,16 @@ func (d *Daemon) Reload(ctx context.Context) server.ReloadReport {
 	if err := d.sched.Reload(l.entries); err != nil {
 		d.log.Error().Err(err).Msg("reloading the schedule")
 	}
+	// The results of removed checks queued before the Configure above
+	// are committed first, so that none brings a deleted state back.
+	if err := d.writer.Flush(ctx); err != nil {
+		d.storeErrors.Add(1)
+		d.log.Error().Err(err).Msg("committing the results queued before the reload")
+	}
 	sort.Strings(removed)
-	for _, id := range removed {
-		if err := d.store.DeleteState(ctx, id); err != nil && !errors.Is(err, store.ErrNotFound) {
-			d.log.Error().Err(err).Str("check", id).Msg("deleting the state of a removed check")
-		}
+	if _, err := d.store.DeleteStates(ctx, removed); err != nil {
+		d.storeErrors.Add(1)
+		d.log.Error().Err(err).Strs("checks", removed).Msg("deleting the states of removed checks")
 	}
 
 	report := server.ReloadReport{OK: true, Diagnostics: l.warnings, Checks: len(l.entries)}

@@ -201,7 +201,11 @@ func (s *BBServer) readMessage(ctx context.Context, conn net.Conn, log zerolog.L
 		return nil, false
 	}
 	// On shutdown, cut the read short by moving the deadline to now.
-	stop := context.AfterFunc(ctx, func() { _ = conn.SetReadDeadline(time.Now()) })
+	cut := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		_ = conn.SetReadDeadline(time.Now())
+		close(cut)
+	})
 	defer stop()
 
 	msg, err := io.ReadAll(io.LimitReader(conn, int64(limit)+1))
@@ -209,6 +213,13 @@ func (s *BBServer) readMessage(ctx context.Context, conn net.Conn, log zerolog.L
 	timedOut := errors.As(err, &netErr) && netErr.Timeout()
 	switch {
 	case timedOut && ctx.Err() != nil:
+		if !stop() {
+			<-cut // the deadline is set: nothing moves it after this
+		}
+		// What had arrived but not been read when the cut came is part of
+		// the message dropped, whether or not this goroutine had got to
+		// read it yet.
+		msg = append(msg, unread(conn, limit+1-len(msg))...)
 		if len(msg) > 0 {
 			s.rejected.Add(1)
 			log.Warn().Int("bytes", len(msg)).Msg("Big Brother message rejected: shutting down before it was complete")
@@ -229,6 +240,35 @@ func (s *BBServer) readMessage(ctx context.Context, conn net.Conn, log zerolog.L
 		return nil, false
 	}
 	return msg, true
+}
+
+// unread returns up to limit bytes that conn has received and nobody has
+// read yet, without waiting for more. Reading them also means that closing
+// conn ends the connection with a FIN rather than a reset.
+func unread(conn net.Conn, limit int) []byte {
+	sc, ok := conn.(syscall.Conn)
+	if !ok || limit <= 0 {
+		return nil
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil || conn.SetReadDeadline(time.Time{}) != nil { // a passed deadline refuses even this read
+		return nil
+	}
+	var out []byte
+	buf := make([]byte, min(limit, 64<<10))
+	for len(out) < limit {
+		n := 0
+		var recvErr error
+		err := raw.Read(func(fd uintptr) bool {
+			n, _, recvErr = syscall.Recvfrom(int(fd), buf[:min(len(buf), limit-len(out))], syscall.MSG_DONTWAIT)
+			return true // never wait for readiness
+		})
+		if err != nil || recvErr != nil || n <= 0 {
+			break
+		}
+		out = append(out, buf[:n]...)
+	}
+	return out
 }
 
 // reject logs and counts a refused message: one warning for each error

@@ -91,6 +91,37 @@ func deliver(addr, msg string) (string, error) {
 	return local, nil
 }
 
+// dial connects to addr as an agent, writes text (if any) and leaves the
+// connection open; the test closes it at its end.
+func (bt *bbTest) dial(t *testing.T, text string) net.Conn {
+	t.Helper()
+	conn, err := net.Dial("tcp", bt.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	if text != "" {
+		if _, err := io.WriteString(conn, text); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return conn
+}
+
+// expectClosed checks that the server has closed each connection: a read
+// gets EOF, not data and not the read deadline.
+func expectClosed(t *testing.T, conns ...net.Conn) {
+	t.Helper()
+	for _, conn := range conns {
+		if err := conn.SetReadDeadline(time.Now().Add(waitTimeout)); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := conn.Read(make([]byte, 1)); err != io.EOF {
+			t.Errorf("read from %s = %d, %v; want EOF: the server closes it", conn.LocalAddr(), n, err)
+		}
+	}
+}
+
 func mustDeliver(t *testing.T, addr, msg string) string {
 	t.Helper()
 	local, err := deliver(addr, msg)
@@ -137,13 +168,7 @@ func TestBBServerDelivers(t *testing.T) {
 // side, and never reads.
 func TestBBServerFullClose(t *testing.T) {
 	bt := startBB(t, &BBServer{})
-	conn, err := net.Dial("tcp", bt.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.WriteString(conn, "status web1.cpu green load 0.5\n"); err != nil {
-		t.Fatal(err)
-	}
+	conn := bt.dial(t, "status web1.cpu green load 0.5\n")
 	conn.Close()
 	got := bt.sink.results.waitCount(t, 1)
 	want := Result{Host: "web1", Check: "cpu", State: check.OK, Colour: "green", Output: "load 0.5",
@@ -270,28 +295,9 @@ func TestBBServerManyAgents(t *testing.T) {
 func TestBBServerReadDeadline(t *testing.T) {
 	bt := startBB(t, &BBServer{ReadTimeout: 50 * time.Millisecond})
 
-	idle, err := net.Dial("tcp", bt.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer idle.Close()
-	slow, err := net.Dial("tcp", bt.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer slow.Close()
-	if _, err := io.WriteString(slow, "status a.b green half"); err != nil {
-		t.Fatal(err)
-	}
-
-	for _, conn := range []net.Conn{idle, slow} {
-		if err := conn.SetReadDeadline(time.Now().Add(waitTimeout)); err != nil {
-			t.Fatal(err)
-		}
-		if n, err := conn.Read(make([]byte, 1)); err != io.EOF {
-			t.Errorf("read from %s = %d, %v; want EOF: the server closes it", conn.LocalAddr(), n, err)
-		}
-	}
+	idle := bt.dial(t, "")
+	slow := bt.dial(t, "status a.b green half")
+	expectClosed(t, idle, slow)
 	bt.log.waitEntry(t, map[string]any{"remote": idle.LocalAddr().String(), "level": "info",
 		"message": "closed an idle Big Brother connection: nothing received before the read deadline", "read_timeout": 50.0})
 	e, _ := bt.log.waitEntry(t, map[string]any{"remote": slow.LocalAddr().String(), "message": "Big Brother message rejected"})
@@ -312,21 +318,10 @@ func TestBBServerReadDeadline(t *testing.T) {
 func TestBBServerConnectionLimit(t *testing.T) {
 	bt := startBB(t, &BBServer{MaxConns: 1})
 
-	first, err := net.Dial("tcp", bt.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer first.Close()
+	first := bt.dial(t, "")
 	bt.log.waitEntry(t, map[string]any{"remote": first.LocalAddr().String(), "message": "Big Brother connection accepted"})
 
-	second, err := net.Dial("tcp", bt.addr) // completes in the kernel's backlog
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer second.Close()
-	if _, err := io.WriteString(second, "status second.agent green waited"); err != nil {
-		t.Fatal(err)
-	}
+	second := bt.dial(t, "status second.agent green waited") // completes in the kernel's backlog
 	if err := second.(*net.TCPConn).CloseWrite(); err != nil {
 		t.Fatal(err)
 	}
@@ -354,19 +349,8 @@ func TestBBServerConnectionLimit(t *testing.T) {
 // waits for their handlers.
 func TestBBServerShutdown(t *testing.T) {
 	bt := startBB(t, &BBServer{ReadTimeout: time.Hour})
-	idle, err := net.Dial("tcp", bt.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer idle.Close()
-	partial, err := net.Dial("tcp", bt.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer partial.Close()
-	if _, err := io.WriteString(partial, "status a.b green"); err != nil {
-		t.Fatal(err)
-	}
+	idle := bt.dial(t, "")
+	partial := bt.dial(t, "status a.b green")
 	bt.log.waitEntry(t, map[string]any{"remote": idle.LocalAddr().String(), "message": "Big Brother connection accepted"})
 	bt.log.waitEntry(t, map[string]any{"remote": partial.LocalAddr().String(), "message": "Big Brother connection accepted"})
 
@@ -376,14 +360,7 @@ func TestBBServerShutdown(t *testing.T) {
 	if s := bt.srv.Stats(); s.Active != 0 {
 		t.Errorf("Stats().Active = %d after Serve returned, want 0", s.Active)
 	}
-	for _, conn := range []net.Conn{idle, partial} {
-		if err := conn.SetReadDeadline(time.Now().Add(waitTimeout)); err != nil {
-			t.Fatal(err)
-		}
-		if n, err := conn.Read(make([]byte, 1)); err != io.EOF {
-			t.Errorf("read from %s = %d, %v; want EOF", conn.LocalAddr(), n, err)
-		}
-	}
+	expectClosed(t, idle, partial)
 	if n := len(bt.log.entries(map[string]any{"remote": partial.LocalAddr().String(),
 		"message": "Big Brother message rejected: shutting down before it was complete", "bytes": 16.0})); n != 1 {
 		t.Errorf("found %d log entries for the partial message dropped at shutdown, want 1", n)

@@ -145,6 +145,30 @@ func (h *harness) expectRun(id string, at time.Time) run {
 	return r
 }
 
+// addAndRunFirst adds e, starts the scheduler, moves the clock to e's first
+// due time and returns that run, in progress, and the time.
+func (h *harness) addAndRunFirst(e Entry) (run, time.Time) {
+	h.t.Helper()
+	h.add(e)
+	due := h.status(e.ID).Due
+	h.start()
+	h.clock.waitArmed(h.t, due)
+	h.clock.set(h.t, due)
+	return h.expectRun(e.ID, due), due
+}
+
+// addTwo adds checks "a" and "b" with an interval of one minute and
+// returns their IDs, the one due first first.
+func (h *harness) addTwo() (first, second string) {
+	h.t.Helper()
+	h.add(Entry{ID: "a", Interval: time.Minute})
+	h.add(Entry{ID: "b", Interval: time.Minute})
+	if h.status("b").Due.Before(h.status("a").Due) {
+		return "b", "a"
+	}
+	return "a", "b"
+}
+
 func (h *harness) add(e Entry) {
 	h.t.Helper()
 	if err := h.s.Add(e); err != nil {

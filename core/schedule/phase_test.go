@@ -78,47 +78,74 @@ func TestNextDue(t *testing.T) {
 	}
 }
 
-// N checks with one interval, added at once, first run at N distinct times
-// spread evenly over their first interval, wherever in the interval the
-// scheduler starts.
+// 100,000 checks with one interval, added at once or by a reload, are
+// first due at 100,000 distinct times spread evenly over their first
+// interval, wherever in the interval the scheduler starts.
 func TestFirstRunsAreSpreadOverTheInterval(t *testing.T) {
-	const n = 1000
-	const interval = time.Minute
-	for _, start := range []time.Duration{0, 17*time.Second + 300*time.Millisecond} {
-		t.Run(fmt.Sprintf("start+%s", start), func(t *testing.T) {
-			clock := newFakeClock(t0().Add(start))
-			s, err := New(Options{Runner: RunnerFunc(func(context.Context, string) Next { return Normal }), Clock: clock})
-			if err != nil {
-				t.Fatal(err)
+	const (
+		n        = 100_000
+		interval = time.Minute
+		buckets  = 100 // each holds n/buckets = 1,000 when evenly spread
+	)
+	entries := make([]Entry, n)
+	for i := range entries {
+		entries[i] = Entry{ID: fmt.Sprintf("host%05d.example.net/ping", i), Interval: interval}
+	}
+	ways := []struct {
+		name     string
+		schedule func(s *Scheduler) error
+	}{
+		{"add", func(s *Scheduler) error {
+			for _, e := range entries {
+				if err := s.Add(e); err != nil {
+					return err
+				}
 			}
-			for i := range n {
-				if err := s.Add(Entry{ID: fmt.Sprintf("host%03d/ping", i), Interval: interval}); err != nil {
+			return nil
+		}},
+		{"reload", func(s *Scheduler) error {
+			if err := s.Add(Entry{ID: "old/check", Interval: interval}); err != nil {
+				return err
+			}
+			return s.Reload(entries)
+		}},
+	}
+	for _, way := range ways {
+		for _, start := range []time.Duration{0, 17*time.Second + 300*time.Millisecond} {
+			t.Run(fmt.Sprintf("%s at start+%s", way.name, start), func(t *testing.T) {
+				clock := newFakeClock(t0().Add(start))
+				s, err := New(Options{Runner: RunnerFunc(func(context.Context, string) Next { return Normal }), Clock: clock})
+				if err != nil {
 					t.Fatal(err)
 				}
-			}
-			now := clock.Now()
-			seen := map[time.Time]string{}
-			var tenths [10]int
-			for i := range n {
-				id := fmt.Sprintf("host%03d/ping", i)
-				st, _ := s.Lookup(id)
-				wait := st.Due.Sub(now)
-				if wait < 0 || wait >= interval {
-					t.Errorf("%s first due %s after the start, want within [0, %s)", id, wait, interval)
+				if err := way.schedule(s); err != nil {
+					t.Fatal(err)
 				}
-				if other, dup := seen[st.Due]; dup {
-					t.Errorf("%s and %s are both first due at start+%s", id, other, wait)
+				if st := s.Stats(); st.Checks != n {
+					t.Fatalf("%d checks scheduled, want %d", st.Checks, n)
 				}
-				seen[st.Due] = id
-				tenths[wait*10/interval]++
-			}
-			// An even spread puts 100 in each tenth of the interval.
-			for i, k := range tenths {
-				if k < 60 || k > 140 {
-					t.Errorf("%d of %d checks first due in tenth %d of the interval, want 60..140 (all tenths: %v)", k, n, i, tenths)
+				now := clock.Now()
+				seen := make(map[time.Time]string, n)
+				var spread [buckets]int
+				for _, e := range entries {
+					st, _ := s.Lookup(e.ID)
+					wait := st.Due.Sub(now)
+					if wait < 0 || wait >= interval {
+						t.Fatalf("%s first due %s after the start, want within [0, %s)", e.ID, wait, interval)
+					}
+					if other, dup := seen[st.Due]; dup {
+						t.Errorf("%s and %s are both first due at start+%s", e.ID, other, wait)
+					}
+					seen[st.Due] = e.ID
+					spread[wait*buckets/interval]++
 				}
-			}
-		})
+				for i, k := range spread {
+					if k < 800 || k > 1200 {
+						t.Errorf("%d of %d checks first due in part %d of %d of the interval, want 800..1200 (all: %v)", k, n, i, buckets, spread)
+					}
+				}
+			})
+		}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -185,12 +186,7 @@ func TestIntervalAndRetryInterval(t *testing.T) {
 // counted.
 func TestNoSecondRunWhileRunning(t *testing.T) {
 	h := newHarness(t, 4)
-	h.add(Entry{ID: "slow", Interval: 10 * time.Second})
-	due := h.status("slow").Due
-	h.start()
-	h.clock.waitArmed(t, due)
-	h.clock.set(t, due)
-	r := h.expectRun("slow", due)
+	r, due := h.addAndRunFirst(Entry{ID: "slow", Interval: 10 * time.Second})
 
 	// Due again twice while running: the loop has nothing to wait for.
 	h.clock.waitArmed(t, time.Time{})
@@ -326,12 +322,7 @@ func TestUpdateToShorterIntervalRunsSooner(t *testing.T) {
 
 func TestUpdateWhileRunningAppliesAfterTheRun(t *testing.T) {
 	h := newHarness(t, 1)
-	h.add(Entry{ID: "a", Interval: time.Minute})
-	due := h.status("a").Due
-	h.start()
-	h.clock.waitArmed(t, due)
-	h.clock.set(t, due)
-	r := h.expectRun("a", due)
+	r, due := h.addAndRunFirst(Entry{ID: "a", Interval: time.Minute})
 	if err := h.s.Update(Entry{ID: "a", Interval: 30 * time.Second}); err != nil {
 		t.Fatal(err)
 	}
@@ -367,12 +358,7 @@ func TestRemove(t *testing.T) {
 
 	t.Run("running: finishes, not rescheduled", func(t *testing.T) {
 		h := newHarness(t, 1)
-		h.add(Entry{ID: "a", Interval: time.Minute})
-		due := h.status("a").Due
-		h.start()
-		h.clock.waitArmed(t, due)
-		h.clock.set(t, due)
-		r := h.expectRun("a", due)
+		r, _ := h.addAndRunFirst(Entry{ID: "a", Interval: time.Minute})
 		if err := h.s.Remove("a"); err != nil {
 			t.Fatal(err)
 		}
@@ -395,12 +381,7 @@ func TestRemove(t *testing.T) {
 
 	t.Run("queued: never starts", func(t *testing.T) {
 		h := newHarness(t, 1)
-		h.add(Entry{ID: "a", Interval: time.Minute})
-		h.add(Entry{ID: "b", Interval: time.Minute})
-		first, second := "a", "b"
-		if h.status("b").Due.Before(h.status("a").Due) {
-			first, second = "b", "a"
-		}
+		first, second := h.addTwo()
 		firstDue := h.status(first).Due
 		h.start()
 		h.clock.waitArmed(t, firstDue)
@@ -427,12 +408,7 @@ func TestRemove(t *testing.T) {
 
 	t.Run("removed and added back while running: one run at a time", func(t *testing.T) {
 		h := newHarness(t, 4)
-		h.add(Entry{ID: "a", Interval: time.Minute})
-		due := h.status("a").Due
-		h.start()
-		h.clock.waitArmed(t, due)
-		h.clock.set(t, due)
-		r := h.expectRun("a", due)
+		r, due := h.addAndRunFirst(Entry{ID: "a", Interval: time.Minute})
 		if err := h.s.Remove("a"); err != nil {
 			t.Fatal(err)
 		}
@@ -560,12 +536,7 @@ func TestRunNow(t *testing.T) {
 	})
 	t.Run("running: once more right after", func(t *testing.T) {
 		h := newHarness(t, 1)
-		h.add(Entry{ID: "a", Interval: time.Hour})
-		due := h.status("a").Due
-		h.start()
-		h.clock.waitArmed(t, due)
-		h.clock.set(t, due)
-		r := h.expectRun("a", due)
+		r, due := h.addAndRunFirst(Entry{ID: "a", Interval: time.Hour})
 		if err := h.s.RunNow("a"); err != nil {
 			t.Fatal(err)
 		}
@@ -579,12 +550,7 @@ func TestRunNow(t *testing.T) {
 
 func TestRunnerPanicIsLoggedAndTheCheckGoesOn(t *testing.T) {
 	h := newHarness(t, 1)
-	h.add(Entry{ID: "a", Interval: time.Minute, RetryInterval: time.Second})
-	due := h.status("a").Due
-	h.start()
-	h.clock.waitArmed(t, due)
-	h.clock.set(t, due)
-	r := h.expectRun("a", due)
+	r, due := h.addAndRunFirst(Entry{ID: "a", Interval: time.Minute, RetryInterval: time.Second})
 	r.reply <- func() Next { panic("boom") }
 	h.clock.waitArmed(t, due.Add(time.Minute))
 
@@ -620,12 +586,7 @@ func TestRunTwiceAtOnceIsRefused(t *testing.T) {
 // whose context is not cancelled; queued runs wait for the next Run.
 func TestCancelWaitsForRunningChecks(t *testing.T) {
 	h := newHarness(t, 1)
-	h.add(Entry{ID: "a", Interval: time.Minute})
-	h.add(Entry{ID: "b", Interval: time.Minute})
-	first, second := "a", "b"
-	if h.status("b").Due.Before(h.status("a").Due) {
-		first, second = "b", "a"
-	}
+	first, second := h.addTwo()
 	h.start()
 	h.clock.waitArmed(t, h.status(first).Due)
 	now := t0().Add(time.Minute)
@@ -667,4 +628,87 @@ func TestCancelWaitsForRunningChecks(t *testing.T) {
 	// Run again: the run that never started goes first.
 	h.start()
 	h.expectRun(second, now).finish(Normal)
+}
+
+// 100,000 checks on the heap all run once in their first interval, none
+// twice, in the order they fall due, however many come due at each step of
+// the clock, and each then waits for its next interval.
+func TestHundredThousandChecksRunOnce(t *testing.T) {
+	const (
+		n        = 100_000
+		interval = time.Minute
+		steps    = 12 // the clock moves 5s at a time: about 8,300 checks due per step
+	)
+	clock := newFakeClock(t0())
+	due := make(map[string]time.Time, n) // filled before Run starts
+	var (
+		mu       sync.Mutex
+		runs     = make(map[string]int, n)
+		last     time.Time // the due time of the latest run
+		disorder []string  // runs that came before one due earlier
+	)
+	s, err := New(Options{
+		Clock:       clock,
+		Concurrency: 1, // one at a time, so that the order is the heap's
+		Runner: RunnerFunc(func(_ context.Context, id string) Next {
+			mu.Lock()
+			defer mu.Unlock()
+			runs[id]++
+			if due[id].Before(last) {
+				disorder = append(disorder, id)
+			}
+			last = due[id]
+			return Normal
+		}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		id := fmt.Sprintf("host%05d.example.net/ping", i)
+		if err := s.Add(Entry{ID: id, Interval: interval}); err != nil {
+			t.Fatal(err)
+		}
+		st, _ := s.Lookup(id)
+		due[id] = st.Due
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	}()
+
+	for step := 1; step <= steps; step++ {
+		clock.set(t, t0().Add(time.Duration(step)*interval/steps))
+		want := 0
+		for _, d := range due {
+			if !d.After(clock.Now()) {
+				want++
+			}
+		}
+		waitFor(t, fmt.Sprintf("the %d checks due by step %d to run", want, step), func() bool {
+			return s.Stats().Lateness.Count == uint64(want)
+		})
+	}
+	st := s.Stats()
+	if st.Lateness.Count != n || st.Missed != 0 || st.Panics != 0 || st.Queued != 0 || st.Lateness.Max > interval/steps {
+		t.Errorf("stats %+v; want %d runs, none missed, each at most %s late", st, n, interval/steps)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(disorder) > 0 {
+		t.Errorf("%d runs came after one due later, the first: %s", len(disorder), disorder[0])
+	}
+	for id, d := range due {
+		if runs[id] != 1 {
+			t.Fatalf("%s ran %d times, want once", id, runs[id])
+		}
+		if next, _ := s.Lookup(id); !next.Due.Equal(d.Add(interval)) {
+			t.Fatalf("%s next due start+%s, want start+%s", id, next.Due.Sub(t0()), d.Add(interval).Sub(t0()))
+		}
+	}
 }

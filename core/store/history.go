@@ -65,60 +65,117 @@ type Change struct {
 	Notifications []Notification
 }
 
+// Validate reports the first thing wrong with c, wrapping ErrInvalid: its
+// transition, its state (which must be of the transition's check) and its
+// notifications, checked as Enqueue checks them.
+func (c Change) Validate() error {
+	_, err := c.prepared(time.Now())
+	return err
+}
+
+// prepared validates c and returns a copy whose notifications have their
+// defaults filled in (see Notification.prepared).
+func (c Change) prepared(now time.Time) (Change, error) {
+	if err := c.Transition.Validate(); err != nil {
+		return Change{}, err
+	}
+	if c.State != nil {
+		if err := c.State.Validate(); err != nil {
+			return Change{}, err
+		}
+		if c.State.CheckID != c.Transition.CheckID {
+			return Change{}, fmt.Errorf("%w: state is for check %q, transition for %q",
+				ErrInvalid, c.State.CheckID, c.Transition.CheckID)
+		}
+	}
+	out := Change{Transition: c.Transition, State: c.State, Notifications: make([]Notification, len(c.Notifications))}
+	for i, n := range c.Notifications {
+		n, err := n.prepared(now)
+		if err != nil {
+			return Change{}, fmt.Errorf("change of %q: notification %d: %w", c.Transition.CheckID, i, err)
+		}
+		out.Notifications[i] = n
+	}
+	return out, nil
+}
+
 // RecordChange writes c durably and returns it with the ids the store
 // assigned (Transition.ID, Notifications[i].ID and TransitionID, and the
 // defaults Enqueue fills in). It returns only after the commit, so the caller
 // may act on the change (send its notifications) as soon as it returns.
 func (s *Store) RecordChange(ctx context.Context, c Change) (Change, error) {
-	if err := c.Transition.Validate(); err != nil {
+	prepared, err := c.prepared(s.opts.Now())
+	if err != nil {
 		return Change{}, fmt.Errorf("record change: %w", err)
 	}
-	if c.State != nil {
-		if err := c.State.Validate(); err != nil {
-			return Change{}, fmt.Errorf("record change: %w", err)
-		}
-		if c.State.CheckID != c.Transition.CheckID {
-			return Change{}, fmt.Errorf("record change: %w: state is for check %q, transition for %q",
-				ErrInvalid, c.State.CheckID, c.Transition.CheckID)
-		}
+	out := []Change{prepared}
+	if err := s.inTx(ctx, fmt.Sprintf("record change of %q", c.Transition.CheckID), func(tx *sql.Tx) error {
+		return insertChanges(ctx, tx, out)
+	}); err != nil {
+		return Change{}, err
 	}
-	out := Change{Transition: c.Transition, State: c.State, Notifications: make([]Notification, len(c.Notifications))}
-	now := s.opts.Now()
-	for i, n := range c.Notifications {
-		n, err := n.prepared(now)
-		if err != nil {
-			return Change{}, fmt.Errorf("record change of %q: notification %d: %w", c.Transition.CheckID, i, err)
-		}
-		out.Notifications[i] = n
-	}
+	return out[0], nil
+}
 
-	err := s.inTx(ctx, fmt.Sprintf("record change of %q", c.Transition.CheckID), func(tx *sql.Tx) error {
-		t := c.Transition
-		err := tx.QueryRowContext(ctx, `INSERT INTO transitions
-			(check_id, at, from_state, to_state, state_type, level, kind, notify, suppressed, output)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			t.CheckID, t.Time.UnixNano(), int(t.From), int(t.To), string(t.Type), int(t.Level),
-			t.Kind, t.Notify, t.Suppressed, t.Output).Scan(&out.Transition.ID)
+// RecordChanges writes changes durably in one transaction, in their order,
+// and returns them with the ids the store assigned, as RecordChange does for
+// one. It returns only after the commit. A burst of changes (a downtime
+// starting on a thousand checks, a thousand passive checks going stale at
+// once) costs one commit and one fsync instead of one each. If any change is
+// invalid nothing is written and the error names it by index; no changes
+// write nothing.
+func (s *Store) RecordChanges(ctx context.Context, changes []Change) ([]Change, error) {
+	out := make([]Change, len(changes))
+	now := s.opts.Now()
+	for i, c := range changes {
+		prepared, err := c.prepared(now)
 		if err != nil {
-			return fmt.Errorf("insert transition: %w", err)
+			return nil, fmt.Errorf("record changes: change %d: %w", i, err)
+		}
+		out[i] = prepared
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	if err := s.inTx(ctx, fmt.Sprintf("record %d changes", len(out)), func(tx *sql.Tx) error {
+		return insertChanges(ctx, tx, out)
+	}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// insertChanges writes prepared changes in tx and sets the ids the store
+// assigns in them.
+func insertChanges(ctx context.Context, tx *sql.Tx, changes []Change) error {
+	insert, err := tx.PrepareContext(ctx, `INSERT INTO transitions
+		(check_id, at, from_state, to_state, state_type, level, kind, notify, suppressed, output)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
+	if err != nil {
+		return err
+	}
+	defer insert.Close()
+	for i := range changes {
+		c := &changes[i]
+		t := &c.Transition
+		err := insert.QueryRowContext(ctx, t.CheckID, t.Time.UnixNano(), int(t.From), int(t.To), string(t.Type),
+			int(t.Level), t.Kind, t.Notify, t.Suppressed, t.Output).Scan(&t.ID)
+		if err != nil {
+			return fmt.Errorf("insert transition of %q: %w", t.CheckID, err)
 		}
 		if c.State != nil {
 			if _, err := tx.ExecContext(ctx, upsertState, stateArgs(*c.State)...); err != nil {
-				return fmt.Errorf("save state: %w", err)
+				return fmt.Errorf("save state of %q: %w", t.CheckID, err)
 			}
 		}
-		for i := range out.Notifications {
-			out.Notifications[i].TransitionID = out.Transition.ID
-			if err := insertNotification(ctx, tx, &out.Notifications[i]); err != nil {
-				return fmt.Errorf("enqueue notification %d: %w", i, err)
+		for j := range c.Notifications {
+			c.Notifications[j].TransitionID = t.ID
+			if err := insertNotification(ctx, tx, &c.Notifications[j]); err != nil {
+				return fmt.Errorf("enqueue notification %d of %q: %w", j, t.CheckID, err)
 			}
 		}
-		return nil
-	})
-	if err != nil {
-		return Change{}, err
 	}
-	return out, nil
+	return nil
 }
 
 // TransitionQuery selects history rows.

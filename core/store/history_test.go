@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -71,6 +72,84 @@ func TestRecordChangeRoundTrip(t *testing.T) {
 	}
 	if !reflect.DeepEqual(listed, wantNotes) {
 		t.Fatalf("stored notifications\n got %+v\nwant %+v", listed, wantNotes)
+	}
+}
+
+// RecordChanges writes a burst of changes in order, each check's state
+// with its change and each notification with its transition; no changes
+// write nothing, and one invalid change writes none of them.
+func TestRecordChanges(t *testing.T) {
+	s := openTest(t, Options{Now: fixedClock(t0.Add(time.Second))})
+	ctx := testCtx(t)
+	var in []Change
+	for i, id := range []string{"web", "db", "web"} {
+		st := okState(id, t0.Add(time.Duration(i)*time.Minute))
+		tr := problem(id, st.LastCheck)
+		tr.Output = fmt.Sprintf("change %d", i)
+		c := Change{Transition: tr, State: &st}
+		if id == "db" {
+			c.Notifications = []Notification{{Notifier: "sms", Recipient: "+4712345678", Payload: json.RawMessage(`{"i":1}`)}}
+		}
+		in = append(in, c)
+	}
+	bad := in[1]
+	bad.Transition.Kind = ""
+	got, err := s.RecordChanges(ctx, []Change{in[0], bad, in[2]})
+	want := "record changes: change 1: check \"db\": invalid input: transition kind is empty"
+	if got != nil || err == nil || err.Error() != want || !errors.Is(err, ErrInvalid) {
+		t.Fatalf("RecordChanges with an invalid change = %v, %v; want nil, %q", got, err, want)
+	}
+	for _, table := range []string{"transitions", "check_state", "outbox"} {
+		if n := count(t, s, table); n != 0 {
+			t.Fatalf("%d rows in %s after a refused batch, want 0", n, table)
+		}
+	}
+	if got, err := s.RecordChanges(ctx, nil); len(got) != 0 || err != nil {
+		t.Fatalf("RecordChanges(nil) = %v, %v; want nothing", got, err)
+	}
+
+	got, err = s.RecordChanges(ctx, in)
+	if err != nil {
+		t.Fatalf("RecordChanges: %v", err)
+	}
+	stored, err := s.Transitions(ctx, TransitionQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(in) || len(stored) != len(in) {
+		t.Fatalf("returned %d changes, stored %d transitions; want %d", len(got), len(stored), len(in))
+	}
+	for i := range in {
+		wantTr := in[i].Transition
+		wantTr.ID = stored[i].ID
+		if !reflect.DeepEqual(got[i].Transition, wantTr) || !reflect.DeepEqual(stored[i], wantTr) {
+			t.Errorf("change %d: returned %+v, stored %+v; want %+v", i, got[i].Transition, stored[i], wantTr)
+		}
+		if i > 0 && stored[i].ID <= stored[i-1].ID {
+			t.Errorf("transition ids %d then %d: want them in the order given", stored[i-1].ID, stored[i].ID)
+		}
+	}
+	for _, id := range []string{"web", "db"} {
+		last := in[0]
+		for _, c := range in {
+			if c.Transition.CheckID == id {
+				last = c
+			}
+		}
+		st, err := s.State(ctx, id)
+		if err != nil || !reflect.DeepEqual(st, *last.State) {
+			t.Errorf("state of %s = %+v, %v; want %+v", id, st, err, *last.State)
+		}
+	}
+	listed, err := s.Outbox(ctx, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantNotes := []Notification{{ID: got[1].Notifications[0].ID, TransitionID: got[1].Transition.ID, Notifier: "sms",
+		Recipient: "+4712345678", Payload: json.RawMessage(`{"i":1}`), NextAttempt: t0.Add(time.Second),
+		Status: OutboxPending, Created: t0.Add(time.Second)}}
+	if !reflect.DeepEqual(listed, wantNotes) || !reflect.DeepEqual(got[1].Notifications, wantNotes) {
+		t.Errorf("outbox %+v, returned %+v; want %+v", listed, got[1].Notifications, wantNotes)
 	}
 }
 

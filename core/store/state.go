@@ -145,6 +145,45 @@ func (s *Store) DeleteState(ctx context.Context, checkID string) error {
 	})
 }
 
+// DeleteStates forgets the current state of every check in checkIDs in one
+// transaction (a reload that removes many checks at once) and returns how
+// many states it deleted; a check without a stored state is skipped. Their
+// history stays. If any id is invalid nothing is deleted.
+func (s *Store) DeleteStates(ctx context.Context, checkIDs []string) (int, error) {
+	for i, id := range checkIDs {
+		if err := validName("check id", id); err != nil {
+			return 0, fmt.Errorf("delete states: id %d: %w", i, err)
+		}
+	}
+	if len(checkIDs) == 0 {
+		return 0, nil
+	}
+	deleted := 0
+	err := s.inTx(ctx, fmt.Sprintf("delete the states of %d checks", len(checkIDs)), func(tx *sql.Tx) error {
+		del, err := tx.PrepareContext(ctx, `DELETE FROM check_state WHERE check_id = ?`)
+		if err != nil {
+			return err
+		}
+		defer del.Close()
+		for _, id := range checkIDs {
+			res, err := del.ExecContext(ctx, id)
+			if err != nil {
+				return fmt.Errorf("state of %q: %w", id, err)
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return fmt.Errorf("state of %q: %w", id, err)
+			}
+			deleted += int(n)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return deleted, nil
+}
+
 const stateColumns = `check_id, state, state_type, attempt, level, output, long_output,
 	last_check, last_change, last_hard_change, flapping, percent_change, acknowledged, status`
 

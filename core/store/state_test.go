@@ -109,6 +109,50 @@ func TestDeleteState(t *testing.T) {
 	}
 }
 
+// DeleteStates deletes the states it is given in one go, skips checks
+// without one, and with one malformed id deletes nothing.
+func TestDeleteStates(t *testing.T) {
+	s := openTest(t, Options{})
+	ctx := testCtx(t)
+	for _, id := range []string{"a", "b", "c"} {
+		if err := s.SaveState(ctx, okState(id, t0)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		ids  []string
+		want string
+	}{
+		{"empty id", []string{"a", ""}, "delete states: id 1: invalid input: check id is empty"},
+		{"NUL byte", []string{"a\x00"}, `delete states: id 0: invalid input: check id "a\x00" contains a NUL byte`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			n, err := s.DeleteStates(ctx, tc.ids)
+			if n != 0 || err == nil || err.Error() != tc.want || !errors.Is(err, ErrInvalid) {
+				t.Fatalf("DeleteStates(%q) = %d, %v; want 0, %q", tc.ids, n, err, tc.want)
+			}
+		})
+	}
+	if n := count(t, s, "check_state"); n != 3 {
+		t.Fatalf("%d states after refused deletes, want 3", n)
+	}
+	if n, err := s.DeleteStates(ctx, nil); n != 0 || err != nil {
+		t.Fatalf("DeleteStates(nil) = %d, %v; want 0, nil", n, err)
+	}
+	n, err := s.DeleteStates(ctx, []string{"a", "never-saved", "c"})
+	if n != 2 || err != nil {
+		t.Fatalf("DeleteStates = %d, %v; want 2, nil", n, err)
+	}
+	states, err := s.States(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(states) != 1 || states[0].CheckID != "b" {
+		t.Fatalf("states left = %+v, want b only", states)
+	}
+}
+
 func TestStateInvalid(t *testing.T) {
 	s := openTest(t, Options{})
 	ctx := testCtx(t)

@@ -7,9 +7,9 @@
 // # Durability
 //
 // Every state change and every notification to send is written to the store
-// before it is acted on: RecordChange, SaveState, Enqueue, the outbox marks
-// and the ack and downtime methods return only after their transaction has
-// committed. A crash or kill -9 loses at most the results still queued in a
+// before it is acted on: RecordChange and RecordChanges, SaveState, Enqueue,
+// the outbox marks and the ack and downtime methods return only after their
+// transaction has committed. A crash or kill -9 loses at most the results still queued in a
 // Writer (the results in flight).
 //
 // The database runs in WAL mode with synchronous=FULL on the one writing
