@@ -2,8 +2,6 @@ package execute
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -17,7 +15,6 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/rs/zerolog"
-	"golang.org/x/sys/unix"
 
 	"github.com/vakt/vakt/core/check"
 	"github.com/vakt/vakt/core/config"
@@ -192,23 +189,12 @@ func loadChecks(t testing.TB, paths ...string) (*config.Config, map[string]*conf
 	return cfg, byID
 }
 
-// newTestHost returns a PluginHost with opts that is closed, and checked
-// to close cleanly, when the test ends.
+// newTestHost returns a PluginHost with opts, logging warnings and errors
+// to the test's log, that is closed, and checked to close cleanly, when
+// the test ends. Unless opts names some, it serves no built-in plugins.
 func newTestHost(t testing.TB, opts PluginOptions) *PluginHost {
 	t.Helper()
-	if opts.Builtins == nil {
-		opts.Builtins = []string{}
-	}
-	opts.Log = zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
-	h := NewPluginHost(opts)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), pluginWait)
-		defer cancel()
-		if err := h.Close(ctx); err != nil {
-			t.Errorf("Close: %v", err)
-		}
-	})
-	return h
+	return newTestHostLogging(t, opts, zerolog.NewTestWriter(t), zerolog.WarnLevel)
 }
 
 // runPlugin runs c through h with a pluginWait limit on the whole call.
@@ -295,40 +281,11 @@ func allPIDs(h *PluginHost) []int {
 	return pids
 }
 
-// pidfdOf returns a pidfd for a running process, which stays bound to it
-// even if its pid is reused.
-func pidfdOf(t testing.TB, pid int) int {
+// newTestHostLogging is newTestHost with the log written to w at level;
+// at info level the plugins send their info lines.
+func newTestHostLogging(t testing.TB, opts PluginOptions, w io.Writer, level zerolog.Level) *PluginHost {
 	t.Helper()
-	fd, err := unix.PidfdOpen(pid, 0)
-	if err != nil {
-		t.Fatalf("pidfd_open(%d): %v", pid, err)
-	}
-	t.Cleanup(func() { _ = unix.Close(fd) })
-	return fd
-}
-
-// exited reports whether the process behind pidfd has ended, without
-// waiting: a zombie counts as ended.
-func pidfdExited(t testing.TB, pidfd int) bool {
-	t.Helper()
-	fds := []unix.PollFd{{Fd: int32(pidfd), Events: unix.POLLIN}}
-	for {
-		n, err := unix.Poll(fds, 0)
-		if errors.Is(err, unix.EINTR) {
-			continue
-		}
-		if err != nil {
-			t.Fatalf("polling pidfd: %v", err)
-		}
-		return n > 0
-	}
-}
-
-// newTestHostLogging is newTestHost with the log written to w at info
-// level, which makes the plugins send their info lines.
-func newTestHostLogging(t testing.TB, opts PluginOptions, w io.Writer) *PluginHost {
-	t.Helper()
-	opts.Log = zerolog.New(w).Level(zerolog.InfoLevel)
+	opts.Log = zerolog.New(w).Level(level)
 	if opts.Builtins == nil {
 		opts.Builtins = []string{}
 	}
@@ -341,81 +298,6 @@ func newTestHostLogging(t testing.TB, opts PluginOptions, w io.Writer) *PluginHo
 		}
 	})
 	return h
-}
-
-// logLines is a log destination that lets a test wait for a line instead
-// of sleeping.
-type logLines struct {
-	mu    sync.Mutex
-	lines []map[string]any
-	added chan struct{} // closed and replaced at each line
-}
-
-func newLogLines() *logLines { return &logLines{added: make(chan struct{})} }
-
-func (l *logLines) Write(p []byte) (int, error) {
-	var fields map[string]any
-	if err := json.Unmarshal(p, &fields); err != nil {
-		fields = map[string]any{"unparsed": string(p)}
-	}
-	l.mu.Lock()
-	l.lines = append(l.lines, fields)
-	close(l.added)
-	l.added = make(chan struct{})
-	l.mu.Unlock()
-	return len(p), nil
-}
-
-// waitForCount waits until n lines have every field of want.
-func (l *logLines) waitForCount(t testing.TB, n int, want map[string]any) {
-	t.Helper()
-	timeout := time.After(pluginWait)
-	for {
-		l.mu.Lock()
-		count := 0
-		for _, fields := range l.lines {
-			if hasFields(fields, want) {
-				count++
-			}
-		}
-		added := l.added
-		l.mu.Unlock()
-		if count >= n {
-			return
-		}
-		select {
-		case <-added:
-		case <-timeout:
-			t.Fatalf("waited for %d log lines with %v; saw %d", n, want, count)
-		}
-	}
-}
-
-func hasFields(fields, want map[string]any) bool {
-	for k, v := range want {
-		if fields[k] != v {
-			return false
-		}
-	}
-	return true
-}
-
-// pidfdWaitExited waits until the process behind pidfd has ended and
-// reports whether it did within pluginWait.
-func pidfdWaitExited(t testing.TB, pidfd int) bool {
-	t.Helper()
-	fds := []unix.PollFd{{Fd: int32(pidfd), Events: unix.POLLIN}}
-	deadline := time.Now().Add(pluginWait)
-	for {
-		n, err := unix.Poll(fds, int(time.Until(deadline).Milliseconds()))
-		if errors.Is(err, unix.EINTR) {
-			continue
-		}
-		if err != nil {
-			t.Fatalf("polling pidfd: %v", err)
-		}
-		return n > 0
-	}
 }
 
 // newTestLogger logs at info level into w.

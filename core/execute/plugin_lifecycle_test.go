@@ -10,8 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rs/zerolog"
 	"github.com/vakt/vakt/core/check"
 	"github.com/vakt/vakt/core/config"
+	"github.com/vakt/vakt/plugins/sdk/sdktest"
+	"github.com/vakt/vakt/testdata/plugins-go/pidwatch"
 )
 
 // finePID parses the output "fine from pid N" of a Misbehaving plugin.
@@ -61,7 +64,7 @@ check "crash" {
 			if got := runningPID(h, fine); got != first {
 				t.Fatalf("running pid %d, but the plugin says %d", got, first)
 			}
-			firstFD := pidfdOf(t, first)
+			firstProc := pidwatch.Watch(t, first)
 			for round := 1; round <= 3; round++ {
 				res := runPluginCheck(t, h, cfg, crash)
 				if res.State != check.Unknown || !strings.HasPrefix(res.Output, `(Plugin "`+plugin+`" failed during the check: its process exited with exit status `) {
@@ -71,7 +74,7 @@ check "crash" {
 					t.Errorf("failures in a row after crash %d: %d", round, got)
 				}
 			}
-			if !pidfdExited(t, firstFD) {
+			if !firstProc.Exited(t) {
 				t.Errorf("the crashed process %d still runs", first)
 			}
 			second := finePID(t, runPluginCheck(t, h, cfg, fine))
@@ -106,13 +109,13 @@ host "a" {}
 host "b" {}
 host "c" {}
 `)
-	lines := newLogLines()
-	h := newTestHostLogging(t, PluginOptions{Dirs: []string{plugins}, RestartBackoff: time.Hour}, lines)
+	lines := sdktest.NewLogLines()
+	h := newTestHostLogging(t, PluginOptions{Dirs: []string{plugins}, RestartBackoff: time.Hour}, lines, zerolog.InfoLevel)
 	results := make(chan check.Result, 3)
 	for _, host := range []string{"a", "b", "c"} {
 		go func() { results <- runPluginCheck(t, h, cfg, checks[host+"/wait"]) }()
 	}
-	lines.waitForCount(t, 3, map[string]any{"message": "check called", "mode": "wait"})
+	lines.WaitForCount(t, 3, map[string]any{"message": "check called", "mode": "wait"})
 
 	reason := `its process exited with exit status 2: panic: boom in check crash`
 	assertPluginResult(t, runPluginCheck(t, h, cfg, checks["localhost/crash"]), pluginResult{
@@ -156,9 +159,9 @@ check "wait" {
   }
 }
 `, plugin, plugin, plugin))
-			lines := newLogLines()
+			lines := sdktest.NewLogLines()
 			h := newTestHostLogging(t, PluginOptions{Dirs: []string{plugins}, TimeoutsBeforeRestart: 2,
-				RestartBackoff: time.Nanosecond, MaxRestartBackoff: time.Nanosecond}, lines)
+				RestartBackoff: time.Nanosecond, MaxRestartBackoff: time.Nanosecond}, lines, zerolog.InfoLevel)
 			fine, slow := checks["localhost/fine"], checks["localhost/slow"]
 			timedOut := pluginResult{Check: "slow", Host: "localhost", State: check.Critical, ExitCode: -1, TimedOut: true,
 				Output: "(Check timed out after 1 s)"}
@@ -173,13 +176,13 @@ check "wait" {
 			if pid := runningPID(h, fine); pid != first {
 				t.Fatalf("running pid %d after one timeout in a row, want %d", pid, first)
 			}
-			firstFD := pidfdOf(t, first)
+			firstProc := pidwatch.Watch(t, first)
 			// A call in flight when the plugin is killed says why.
 			waiting := make(chan check.Result, 1)
 			go func() { waiting <- runPluginCheck(t, h, cfg, checks["localhost/wait"]) }()
-			lines.waitForCount(t, 1, map[string]any{"message": "check called", "mode": "wait"})
+			lines.WaitForCount(t, 1, map[string]any{"message": "check called", "mode": "wait"})
 			assertPluginResult(t, runPluginCheck(t, h, cfg, slow), timedOut)
-			if !pidfdWaitExited(t, firstFD) {
+			if !firstProc.WaitExited(t, pluginWait) {
 				t.Fatalf("process %d still runs after two timeouts in a row", first)
 			}
 			assertPluginResult(t, <-waiting, pluginResult{Check: "wait", Host: "localhost", State: check.Unknown, ExitCode: -1,
@@ -192,10 +195,12 @@ check "wait" {
 	}
 }
 
-// TestPluginCallerCancels ends the caller's context while the plugin
-// works: the result says the check was cancelled, not timed out, and the
+// TestPluginCallEnds ends calls while the plugin works on them, by the
+// caller cancelling and by the check's timeout. The result says which; the
+// plugin process sees its call end (it logs so, and the line reaches vakt's
+// log tagged with the plugin's name, the check and the host); and the
 // plugin, which respected its context, keeps running.
-func TestPluginCallerCancels(t *testing.T) {
+func TestPluginCallEnds(t *testing.T) {
 	plugins, cfg, checks := misbehavingSetup(t, `
 check "fine" {
   plugin = "hang"
@@ -209,25 +214,52 @@ check "wait" {
     mode = "wait"
   }
 }
+check "slow" {
+  plugin  = "hang"
+  timeout = "1s"
+  config {
+    mode = "wait"
+  }
+}
 `)
-	lines := newLogLines()
-	h := newTestHostLogging(t, PluginOptions{Dirs: []string{plugins}}, lines)
+	lines := sdktest.NewLogLines()
+	h := newTestHostLogging(t, PluginOptions{Dirs: []string{plugins}}, lines, zerolog.InfoLevel)
 	pid := finePID(t, runPluginCheck(t, h, cfg, checks["localhost/fine"]))
-
-	ctx, cancel := context.WithCancel(context.Background())
-	results := make(chan check.Result, 1)
-	go func() { results <- h.RunPlugin(ctx, checks["localhost/wait"], cfg.Hosts["localhost"]) }()
-	lines.waitForCount(t, 1, map[string]any{"message": "check called", "mode": "wait"})
-	cancel()
-	assertPluginResult(t, <-results, pluginResult{Check: "wait", Host: "localhost", State: check.Unknown, ExitCode: -1,
-		Output: "(Check cancelled before the plugin finished: context canceled)"})
-
-	assertPluginResult(t, h.RunPlugin(ctx, checks["localhost/fine"], cfg.Hosts["localhost"]), pluginResult{
-		Check: "fine", Host: "localhost", State: check.Unknown, ExitCode: -1,
-		Output: "(Check cancelled before it started: context canceled)"})
-	if got := finePID(t, runPluginCheck(t, h, cfg, checks["localhost/fine"])); got != pid {
-		t.Errorf("pid %d after a cancelled call, want the same process %d", got, pid)
+	samePlugin := func(t *testing.T) {
+		t.Helper()
+		if got := finePID(t, runPluginCheck(t, h, cfg, checks["localhost/fine"])); got != pid {
+			t.Errorf("pid %d after the call ended, want the same process %d", got, pid)
+		}
 	}
+
+	t.Run("the caller cancels", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		results := make(chan check.Result, 1)
+		go func() { results <- h.RunPlugin(ctx, checks["localhost/wait"], cfg.Hosts["localhost"]) }()
+		lines.WaitFor(t, map[string]any{"message": "check called", "check": "wait"})
+		cancel()
+		assertPluginResult(t, <-results, pluginResult{Check: "wait", Host: "localhost", State: check.Unknown, ExitCode: -1,
+			Output: "(Check cancelled before the plugin finished: context canceled)"})
+		lines.WaitFor(t, map[string]any{"level": "info", "plugin": "hang", "message": "check context ended",
+			"mode": "wait", "check": "wait", "host": "localhost", "reason": "context canceled"})
+
+		assertPluginResult(t, h.RunPlugin(ctx, checks["localhost/fine"], cfg.Hosts["localhost"]), pluginResult{
+			Check: "fine", Host: "localhost", State: check.Unknown, ExitCode: -1,
+			Output: "(Check cancelled before it started: context canceled)"})
+		samePlugin(t)
+	})
+
+	t.Run("the check times out", func(t *testing.T) {
+		assertPluginResult(t, runPluginCheck(t, h, cfg, checks["localhost/slow"]), pluginResult{
+			Check: "slow", Host: "localhost", State: check.Critical, ExitCode: -1, TimedOut: true,
+			Output: "(Check timed out after 1 s)"})
+		// Which end the plugin sees first, its own deadline or vakt
+		// cancelling the call when the deadline passed, is a race; either
+		// shows that the timeout crossed to the plugin.
+		lines.WaitFor(t, map[string]any{"level": "info", "plugin": "hang", "message": "check context ended",
+			"mode": "wait", "check": "slow", "host": "localhost", "deadline": true})
+		samePlugin(t)
+	})
 }
 
 // TestPluginCloseLeavesNoProcess closes a host with plugins idle, busy and
@@ -251,7 +283,7 @@ check "stuck" {
   plugin = "ignorectx"
 }
 `)
-	lines := newLogLines()
+	lines := sdktest.NewLogLines()
 	h := NewPluginHost(PluginOptions{Dirs: []string{plugins}, Builtins: []string{}, Log: newTestLogger(lines)})
 	if res := runPluginCheck(t, h, cfg, checks["localhost/idle"]); res.State != check.OK {
 		t.Fatalf("idle: %s %q", res.State, res.Output)
@@ -265,15 +297,15 @@ check "stuck" {
 			inFlight[i] = runPluginCheck(t, h, cfg, checks[id])
 		}()
 	}
-	lines.waitForCount(t, 1, map[string]any{"message": "check called", "mode": "wait"})
-	lines.waitForCount(t, 1, map[string]any{"message": "check called", "mode": "bad", "plugin": "ignorectx"})
+	lines.WaitForCount(t, 1, map[string]any{"message": "check called", "mode": "wait"})
+	lines.WaitForCount(t, 1, map[string]any{"message": "check called", "mode": "bad", "plugin": "ignorectx"})
 	pids := allPIDs(h)
 	if len(pids) != 3 {
 		t.Fatalf("plugin processes %v, want 3", pids)
 	}
-	var fds []int
+	var procs []pidwatch.Process
 	for _, pid := range pids {
-		fds = append(fds, pidfdOf(t, pid))
+		procs = append(procs, pidwatch.Watch(t, pid))
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), pluginWait)
@@ -281,8 +313,8 @@ check "stuck" {
 	if err := h.Close(ctx); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
-	for i, fd := range fds {
-		if !pidfdExited(t, fd) {
+	for i, proc := range procs {
+		if !proc.Exited(t) {
 			t.Errorf("plugin process %d still runs after Close", pids[i])
 		}
 	}
@@ -308,12 +340,12 @@ check "idle" {
   }
 }
 `)
-	h := NewPluginHost(PluginOptions{Dirs: []string{plugins}, Builtins: []string{}, Log: newTestLogger(newLogLines())})
+	h := NewPluginHost(PluginOptions{Dirs: []string{plugins}, Builtins: []string{}, Log: newTestLogger(sdktest.NewLogLines())})
 	if res := runPluginCheck(t, h, cfg, checks["localhost/idle"]); res.State != check.OK {
 		t.Fatalf("idle: %s %q", res.State, res.Output)
 	}
 	pid := runningPID(h, checks["localhost/idle"])
-	fd := pidfdOf(t, pid)
+	proc := pidwatch.Watch(t, pid)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	err := h.Close(ctx)
@@ -321,7 +353,7 @@ check "idle" {
 	if err == nil || err.Error() != want {
 		t.Errorf("Close: got %v, want %q", err, want)
 	}
-	if !pidfdExited(t, fd) {
+	if !proc.Exited(t) {
 		t.Errorf("plugin process %d still runs after Close", pid)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -207,6 +208,12 @@ func (p *pluginProcess) launch() (*pluginInstance, error) {
 		secure = &plugin.SecureConfig{Checksum: sum, Hash: sha256.New()}
 	}
 	cmd := exec.Command(p.ref.path, p.ref.args...)
+	// A plugin gets its own process group, so that a signal to vakt's group
+	// (Ctrl-C, a service manager's SIGTERM) reaches vakt alone, which then
+	// stops its plugins itself; and it dies with vakt, so a kill -9 of vakt
+	// leaves no orphans. (Pdeathsig fires when the thread that started the
+	// child exits; Go parks idle threads rather than ending them.)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cfg := sdk.NewClientConfig(cmd, p.host.log, p.ref.name)
 	cfg.SecureConfig = secure
 	cfg.StartTimeout = p.host.startTimeout

@@ -133,10 +133,18 @@ check "ok-2" {
     state   = "critical"
   }
 }
+check "tampered" {
+  plugin        = "echo"
+  plugin_sha256 = "0000000000000000000000000000000000000000000000000000000000000000"
+  config {
+    message = "pinned"
+  }
+}
 `
 
 // TestPluginFailuresAreIsolated runs checks of plugins that panic, exit,
-// hang, ignore their context and speak another protocol version, all at
+// hang, ignore their context and speak another protocol version, and a
+// check that pins a checksum its plugin's executable does not have, all at
 // once and beside checks of a plugin that works: each gets UNKNOWN (or its
 // timeout state) saying why, and the working plugin's checks keep their
 // results, in the round that breaks the others and in the next, while the
@@ -163,6 +171,10 @@ func TestPluginFailuresAreIsolated(t *testing.T) {
 		Output: "(Check timed out after 1 s)"}
 	old := pluginResult{Check: "old", Host: "localhost", State: check.Unknown, ExitCode: -1,
 		Output: `(Plugin "wrongversion" is not available: it could not be started: incompatible API version with plugin. Plugin version: 2, Client versions: [1])`}
+	echo := filepath.Join(plugins, "vakt-plugin-echo")
+	tampered := pluginResult{Check: "tampered", Host: "localhost", State: check.Unknown, ExitCode: -1,
+		Output: `(Plugin "echo" is not available: it could not be started: ` + echo + ` has SHA-256 ` + sha256Of(t, echo) +
+			`, but plugin_sha256 pins 0000000000000000000000000000000000000000000000000000000000000000)`}
 	crashed := `its process exited with exit status 2: panic: boom in check crash`
 	quit := `its process exited with exit status 1`
 
@@ -176,14 +188,14 @@ func TestPluginFailuresAreIsolated(t *testing.T) {
 				Output: `(Plugin "panic" failed during the check: ` + crashed + `)`},
 			"quit": {Check: "quit", Host: "localhost", State: check.Unknown, ExitCode: -1,
 				Output: `(Plugin "exit" failed during the check: ` + quit + `)`},
-			"slow": slow, "deaf": deaf, "old": old, "ok-1": ok1, "ok-2": ok2,
+			"slow": slow, "deaf": deaf, "old": old, "ok-1": ok1, "ok-2": ok2, "tampered": tampered,
 		},
 		{
 			"crash": {Check: "crash", Host: "localhost", State: check.Unknown, ExitCode: -1,
 				Output: `(Plugin "panic" is not available: ` + crashed + `)`},
 			"quit": {Check: "quit", Host: "localhost", State: check.Unknown, ExitCode: -1,
 				Output: `(Plugin "exit" is not available: ` + quit + `)`},
-			"slow": slow, "deaf": deaf, "old": old, "ok-1": ok1, "ok-2": ok2,
+			"slow": slow, "deaf": deaf, "old": old, "ok-1": ok1, "ok-2": ok2, "tampered": tampered,
 		},
 	}
 	for i, want := range rounds {

@@ -2,7 +2,6 @@ package disk
 
 import (
 	"context"
-	"errors"
 	"reflect"
 	"strings"
 	"sync"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/plugins/internal/plugintest"
 	"github.com/vakt/vakt/plugins/sdk"
 	"github.com/vakt/vakt/plugins/sdk/sdktest"
 )
@@ -78,32 +78,6 @@ var epoch = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
 func newFake(procDir string, fs *fakeFS, clock *fakeClock) *Plugin {
 	return &Plugin{procDir: procDir, statfs: fs.statfs, now: clock.Now, history: newHistory()}
-}
-
-func testContext(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	t.Cleanup(cancel)
-	return ctx
-}
-
-// run configures values under id and runs the check once, over gRPC.
-func run(t *testing.T, c sdk.Checker, id string, values sdk.Values) check.Result {
-	t.Helper()
-	ctx := testContext(t)
-	if err := c.Configure(ctx, sdk.Config{ID: id, Values: values}); err != nil {
-		t.Fatalf("Configure(%v): %v", values, err)
-	}
-	return checkOnce(t, c, id)
-}
-
-// checkOnce runs the check configured under id.
-func checkOnce(t *testing.T, c sdk.Checker, id string) check.Result {
-	t.Helper()
-	r, err := c.Check(testContext(t), sdk.Request{Config: sdk.Config{ID: id}, Check: "disk", Host: sdk.Host{Name: "localhost"}})
-	if err != nil {
-		t.Fatalf("Check: %v", err)
-	}
-	return r
 }
 
 func hostFS() *fakeFS {
@@ -282,74 +256,53 @@ func TestCheckFixtures(t *testing.T) {
 				tt.modify(fs)
 			}
 			c := sdktest.ServeCheck(t, newFake(tt.procDir, fs, &fakeClock{now: epoch}))
-			got := run(t, c, "disk-1", tt.values)
-			if got.State != tt.state || got.Output != tt.output || got.Long != tt.long {
-				t.Errorf("got %v\n%q\nlong %q\nwant %v\n%q\nlong %q", got.State, got.Output, got.Long, tt.state, tt.output, tt.long)
-			}
-			if perf := check.FormatPerfdata(got.Perfdata); perf != tt.perf {
-				t.Errorf("perfdata\n got %s\nwant %s", perf, tt.perf)
-			}
-			if got.Notes != nil {
-				t.Errorf("notes %q, want none", got.Notes)
-			}
+			got := plugintest.Run(t, c, "disk-1", tt.values)
+			plugintest.WantResult(t, got, tt.state, tt.output, tt.long, tt.perf)
 		})
 	}
 }
 
 func TestConfigureRejects(t *testing.T) {
 	c := sdktest.ServeCheck(t, New())
-	tests := []struct {
-		name   string
-		values sdk.Values
-		want   sdk.ConfigErrors
-	}{
-		{"bad range", sdk.Values{"warning": "90:80"},
-			sdk.ConfigErrors{{Attribute: "warning", Message: `attribute "warning": parsing range "90:80": start 90 is greater than end 80`}}},
-		{"not a range", sdk.Values{"critical": "lots"},
-			sdk.ConfigErrors{{Attribute: "critical", Message: `attribute "critical": parsing range "lots": end: "lots" is not a number`}}},
-		{"bad inode range", sdk.Values{"inodes_warning": "1:2:3"},
-			sdk.ConfigErrors{{Attribute: "inodes_warning", Message: `attribute "inodes_warning": parsing range "1:2:3": more than one colon`}}},
-		{"unknown unit", sdk.Values{"free_warning": "10XB:"},
-			sdk.ConfigErrors{{Attribute: "free_warning", Message: `attribute "free_warning": parsing range "10XB:": start: "10XB" has unknown unit "XB": want B, KB, MB, GB, TB or PB (powers of 1024)`}}},
-		{"negative size", sdk.Values{"used_critical": "-5GB"},
-			sdk.ConfigErrors{{Attribute: "used_critical", Message: `attribute "used_critical": parsing range "-5GB": end: "-5GB" is not a size: want a number with an optional unit (B, KB, MB, GB, TB, PB)`}}},
-		{"byte range upside down", sdk.Values{"free_critical": "2GB:1GB"},
-			sdk.ConfigErrors{{Attribute: "free_critical", Message: `attribute "free_critical": parsing range "2GB:1GB": parsing range "2147483648:1073741824": start 2147483648 is greater than end 1073741824`}}},
-		{"unknown attribute", sdk.Values{"mount": []string{"/"}},
-			sdk.ConfigErrors{{Attribute: "mount", Message: `unknown attribute "mount"; this plugin accepts critical, exact_match, forecast_critical, forecast_min_span, forecast_warning, forecast_window, free_critical, free_warning, ignore_fs, inodes_critical, inodes_warning, mounts, used_critical, used_warning, warning`}}},
-		{"wrong type", sdk.Values{"warning": 90},
-			sdk.ConfigErrors{{Attribute: "warning", Message: `attribute "warning": want string, got number`}}},
-		{"negative hours", sdk.Values{"forecast_warning": -1, "forecast_critical": -0.5},
-			sdk.ConfigErrors{
+	plugintest.WantRejections(t, c, []plugintest.Rejection{
+		{Name: "bad range", Values: sdk.Values{"warning": "90:80"},
+			Want: sdk.ConfigErrors{{Attribute: "warning", Message: `attribute "warning": parsing range "90:80": start 90 is greater than end 80`}}},
+		{Name: "not a range", Values: sdk.Values{"critical": "lots"},
+			Want: sdk.ConfigErrors{{Attribute: "critical", Message: `attribute "critical": parsing range "lots": end: "lots" is not a number`}}},
+		{Name: "bad inode range", Values: sdk.Values{"inodes_warning": "1:2:3"},
+			Want: sdk.ConfigErrors{{Attribute: "inodes_warning", Message: `attribute "inodes_warning": parsing range "1:2:3": more than one colon`}}},
+		{Name: "unknown unit", Values: sdk.Values{"free_warning": "10XB:"},
+			Want: sdk.ConfigErrors{{Attribute: "free_warning", Message: `attribute "free_warning": parsing range "10XB:": start: "10XB" has unknown unit "XB": want B, KB, MB, GB, TB or PB (powers of 1024)`}}},
+		{Name: "negative size", Values: sdk.Values{"used_critical": "-5GB"},
+			Want: sdk.ConfigErrors{{Attribute: "used_critical", Message: `attribute "used_critical": parsing range "-5GB": end: "-5GB" is not a size: want a number with an optional unit (B, KB, MB, GB, TB, PB)`}}},
+		{Name: "byte range upside down", Values: sdk.Values{"free_critical": "2GB:1GB"},
+			Want: sdk.ConfigErrors{{Attribute: "free_critical", Message: `attribute "free_critical": parsing range "2GB:1GB": parsing range "2147483648:1073741824": start 2147483648 is greater than end 1073741824`}}},
+		{Name: "unknown attribute", Values: sdk.Values{"mount": []string{"/"}},
+			Want: sdk.ConfigErrors{{Attribute: "mount", Message: `unknown attribute "mount"; this plugin accepts critical, exact_match, forecast_critical, forecast_min_span, forecast_warning, forecast_window, free_critical, free_warning, ignore_fs, inodes_critical, inodes_warning, mounts, used_critical, used_warning, warning`}}},
+		{Name: "wrong type", Values: sdk.Values{"warning": 90},
+			Want: sdk.ConfigErrors{{Attribute: "warning", Message: `attribute "warning": want string, got number`}}},
+		{Name: "negative hours", Values: sdk.Values{"forecast_warning": -1, "forecast_critical": -0.5},
+			Want: sdk.ConfigErrors{
 				{Attribute: "forecast_critical", Message: `attribute "forecast_critical": -0.5 hours is negative; give hours until full (0 turns it off)`},
 				{Attribute: "forecast_warning", Message: `attribute "forecast_warning": -1 hours is negative; give hours until full (0 turns it off)`},
 			}},
-		{"critical horizon beyond warning", sdk.Values{"forecast_warning": 24, "forecast_critical": 48},
-			sdk.ConfigErrors{{Attribute: "forecast_critical", Message: `attribute "forecast_critical": 48 hours is more than forecast_warning (24 hours); CRITICAL must be the nearer horizon`}}},
-		{"window not positive", sdk.Values{"forecast_window": "0s"},
-			sdk.ConfigErrors{{Attribute: "forecast_window", Message: `attribute "forecast_window": 0s is not positive`}}},
-		{"min span beyond window", sdk.Values{"forecast_window": "1h", "forecast_min_span": "2h"},
-			sdk.ConfigErrors{{Attribute: "forecast_min_span", Message: `attribute "forecast_min_span": 2h0m0s is longer than forecast_window (1h0m0s), so no forecast could ever be made`}}},
-		{"bad duration", sdk.Values{"forecast_window": "6 hours"},
-			sdk.ConfigErrors{{Attribute: "forecast_window", Message: `attribute "forecast_window": invalid duration "6 hours" (want e.g. 30s, 5m, 1h30m)`}}},
-		{"relative, empty and doubled mounts", sdk.Values{"mounts": []string{"var", "", "/", "/"}},
-			sdk.ConfigErrors{
+		{Name: "critical horizon beyond warning", Values: sdk.Values{"forecast_warning": 24, "forecast_critical": 48},
+			Want: sdk.ConfigErrors{{Attribute: "forecast_critical", Message: `attribute "forecast_critical": 48 hours is more than forecast_warning (24 hours); CRITICAL must be the nearer horizon`}}},
+		{Name: "window not positive", Values: sdk.Values{"forecast_window": "0s"},
+			Want: sdk.ConfigErrors{{Attribute: "forecast_window", Message: `attribute "forecast_window": 0s is not positive`}}},
+		{Name: "min span beyond window", Values: sdk.Values{"forecast_window": "1h", "forecast_min_span": "2h"},
+			Want: sdk.ConfigErrors{{Attribute: "forecast_min_span", Message: `attribute "forecast_min_span": 2h0m0s is longer than forecast_window (1h0m0s), so no forecast could ever be made`}}},
+		{Name: "bad duration", Values: sdk.Values{"forecast_window": "6 hours"},
+			Want: sdk.ConfigErrors{{Attribute: "forecast_window", Message: `attribute "forecast_window": invalid duration "6 hours" (want e.g. 30s, 5m, 1h30m)`}}},
+		{Name: "relative, empty and doubled mounts", Values: sdk.Values{"mounts": []string{"var", "", "/", "/"}},
+			Want: sdk.ConfigErrors{
 				{Attribute: "mounts", Message: `attribute "mounts": "var" is not an absolute path`},
 				{Attribute: "mounts", Message: `attribute "mounts": an empty path; list paths such as "/" or "/var"`},
 				{Attribute: "mounts", Message: `attribute "mounts": "/" is listed twice`},
 			}},
-		{"empty mounts", sdk.Values{"mounts": []string{}},
-			sdk.ConfigErrors{{Attribute: "mounts", Message: `attribute "mounts": the list is empty; leave mounts unset to check every real filesystem`}}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := c.Configure(testContext(t), sdk.Config{ID: "bad", Values: tt.values})
-			var got sdk.ConfigErrors
-			if !errors.As(err, &got) || !reflect.DeepEqual(got, tt.want) {
-				t.Fatalf("Configure:\n got %#v\nwant %#v", err, tt.want)
-			}
-		})
-	}
+		{Name: "empty mounts", Values: sdk.Values{"mounts": []string{}},
+			Want: sdk.ConfigErrors{{Attribute: "mounts", Message: `attribute "mounts": the list is empty; leave mounts unset to check every real filesystem`}}},
+	})
 }
 
 func TestParseByteRange(t *testing.T) {
@@ -490,7 +443,7 @@ func TestCheckRealFilesystems(t *testing.T) {
 	rootSize := float64(root.Blocks) * float64(root.Frsize)
 
 	t.Run("listed paths", func(t *testing.T) {
-		got := run(t, c, "real-listed", sdk.Values{"mounts": []string{"/", dir}, "warning": "100", "critical": "100", "inodes_warning": "100"})
+		got := plugintest.Run(t, c, "real-listed", sdk.Values{"mounts": []string{"/", dir}, "warning": "100", "critical": "100", "inodes_warning": "100"})
 		if got.State != check.OK || !strings.HasPrefix(got.Output, "DISK OK - / ") || !strings.Contains(got.Output, "; "+dir+" ") || got.Long != "" {
 			t.Fatalf("got %v %q long %q", got.State, got.Output, got.Long)
 		}
@@ -506,20 +459,20 @@ func TestCheckRealFilesystems(t *testing.T) {
 		}
 	})
 	t.Run("always critical", func(t *testing.T) {
-		got := run(t, c, "real-critical", sdk.Values{"mounts": []string{dir}, "critical": "@0:100"})
+		got := plugintest.Run(t, c, "real-critical", sdk.Values{"mounts": []string{dir}, "critical": "@0:100"})
 		if got.State != check.Critical || !strings.HasPrefix(got.Output, "DISK CRITICAL - "+dir+" ") ||
 			!strings.HasPrefix(got.Long, dir+": used ") || !strings.HasSuffix(got.Long, "% is CRITICAL (range @0:100)") {
 			t.Fatalf("got %v %q long %q", got.State, got.Output, got.Long)
 		}
 	})
 	t.Run("exact match", func(t *testing.T) {
-		got := run(t, c, "real-exact", sdk.Values{"mounts": []string{"/", dir}, "exact_match": true, "warning": "100", "critical": "100"})
+		got := plugintest.Run(t, c, "real-exact", sdk.Values{"mounts": []string{"/", dir}, "exact_match": true, "warning": "100", "critical": "100"})
 		if got.State != check.Critical || !strings.HasPrefix(got.Output, "DISK CRITICAL - "+dir+" is not mounted; / ") {
 			t.Fatalf("got %v %q long %q", got.State, got.Output, got.Long)
 		}
 	})
 	t.Run("every real filesystem", func(t *testing.T) {
-		got := run(t, c, "real-all", sdk.Values{"warning": "100", "critical": "100"})
+		got := plugintest.Run(t, c, "real-all", sdk.Values{"warning": "100", "critical": "100"})
 		if got.State != check.OK || !strings.HasPrefix(got.Output, "DISK OK - ") {
 			t.Fatalf("got %v %q long %q", got.State, got.Output, got.Long)
 		}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/plugins/internal/plugintest"
 	"github.com/vakt/vakt/plugins/sdk"
 	"github.com/vakt/vakt/plugins/sdk/sdktest"
 )
@@ -32,9 +33,7 @@ func TestForecastGrowingDisk(t *testing.T) {
 	fs := &fakeFS{answers: map[string]usage{}}
 	clock := &fakeClock{now: epoch}
 	c := sdktest.ServeCheck(t, newFake("testdata/host", fs, clock))
-	if err := c.Configure(testContext(t), sdk.Config{ID: "grow", Values: forecastValues("6h", "1h")}); err != nil {
-		t.Fatal(err)
-	}
+	plugintest.Configure(t, c, "grow", forecastValues("6h", "1h"))
 	steps := []struct {
 		state  check.State
 		output string
@@ -58,7 +57,7 @@ func TestForecastGrowingDisk(t *testing.T) {
 	for k, want := range steps {
 		clock.set(epoch.Add(time.Duration(k) * time.Hour))
 		fillTo(fs, 500+100*uint64(k))
-		got := checkOnce(t, c, "grow")
+		got := plugintest.CheckByID(t, c, "grow")
 		perf := check.FormatPerfdata(got.Perfdata[3:]) // after used_pct, used and free
 		if got.State != want.state || got.Output != want.output || got.Long != want.long || perf != want.perf {
 			t.Errorf("hour %d: got %v %q long %q perf %s\nwant %v %q long %q perf %s",
@@ -75,9 +74,7 @@ func TestForecastWindow(t *testing.T) {
 	fs := &fakeFS{answers: map[string]usage{}}
 	clock := &fakeClock{now: epoch}
 	c := sdktest.ServeCheck(t, newFake("testdata/host", fs, clock))
-	if err := c.Configure(testContext(t), sdk.Config{ID: "window", Values: forecastValues("2h", "1h")}); err != nil {
-		t.Fatal(err)
-	}
+	plugintest.Configure(t, c, "window", forecastValues("2h", "1h"))
 	var got check.Result
 	for k := uint64(0); k <= 8; k++ {
 		clock.set(epoch.Add(time.Duration(k) * time.Hour))
@@ -86,7 +83,7 @@ func TestForecastWindow(t *testing.T) {
 			used += 50 * (k - 5)
 		}
 		fillTo(fs, used)
-		got = checkOnce(t, c, "window")
+		got = plugintest.CheckByID(t, c, "window")
 		if k == 5 {
 			wantOutput := "DISK OK - /data 10.0% used (900.0 GiB free of 1000.0 GiB), not growing"
 			wantPerf := "/data:growth_per_hour=0B /data:hours_to_full=U;4:;2:"
@@ -110,13 +107,11 @@ func TestForecastStartsOver(t *testing.T) {
 	clock := &fakeClock{now: epoch}
 	c := sdktest.ServeCheck(t, newFake("testdata/host", fs, clock))
 	for _, id := range []string{"a", "b"} {
-		if err := c.Configure(testContext(t), sdk.Config{ID: id, Values: forecastValues("6h", "1h")}); err != nil {
-			t.Fatal(err)
-		}
+		plugintest.Configure(t, c, id, forecastValues("6h", "1h"))
 	}
 	hours := func(id string) string {
 		t.Helper()
-		r := checkOnce(t, c, id)
+		r := plugintest.CheckByID(t, c, id)
 		return check.FormatPerfdata(r.Perfdata[len(r.Perfdata)-1:])
 	}
 	for k := uint64(0); k < 2; k++ {

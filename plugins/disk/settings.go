@@ -1,12 +1,11 @@
 package disk
 
 import (
-	"fmt"
 	"path/filepath"
-	"sort"
 	"time"
 
 	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/plugins/internal/configcheck"
 	"github.com/vakt/vakt/plugins/sdk"
 )
 
@@ -79,10 +78,7 @@ type thresholds struct{ warn, crit *check.Range }
 // parseSettings reads validated Values, reporting every problem the schema
 // cannot express as a ConfigErrors.
 func parseSettings(v sdk.Values) (settings, error) {
-	var errs sdk.ConfigErrors
-	fail := func(attr, format string, args ...any) {
-		errs = append(errs, sdk.AttributeError{Attribute: attr, Message: fmt.Sprintf("attribute %q: ", attr) + fmt.Sprintf(format, args...)})
-	}
+	var p configcheck.Problems
 	s := settings{exactMatch: v.Bool("exact_match"), ignoreFS: map[string]bool{}}
 
 	if list, set := v["mounts"]; set && list != nil {
@@ -91,38 +87,26 @@ func parseSettings(v sdk.Values) (settings, error) {
 		for _, m := range v.List("mounts") {
 			switch {
 			case m == "":
-				fail("mounts", "an empty path; list paths such as \"/\" or \"/var\"")
+				p.Add("mounts", "an empty path; list paths such as \"/\" or \"/var\"")
 			case m[0] != '/':
-				fail("mounts", "%q is not an absolute path", m)
+				p.Add("mounts", "%q is not an absolute path", m)
 			default:
 				m = filepath.Clean(m)
 				if seen[m] {
-					fail("mounts", "%q is listed twice", m)
+					p.Add("mounts", "%q is listed twice", m)
 				}
 			}
 			seen[m] = true
 			s.mounts = append(s.mounts, m)
 		}
 		if len(s.mounts) == 0 {
-			fail("mounts", "the list is empty; leave mounts unset to check every real filesystem")
+			p.Add("mounts", "the list is empty; leave mounts unset to check every real filesystem")
 		}
 	}
 	for _, fs := range v.List("ignore_fs") {
 		s.ignoreFS[fs] = true
 	}
 
-	percent := func(attr string) *check.Range {
-		text, set := v[attr].(string)
-		if !set {
-			return nil
-		}
-		r, err := check.ParseRange(text)
-		if err != nil {
-			fail(attr, "%v", err)
-			return nil
-		}
-		return &r
-	}
 	bytes := func(attr string) *check.Range {
 		text, set := v[attr].(string)
 		if !set {
@@ -130,37 +114,36 @@ func parseSettings(v sdk.Values) (settings, error) {
 		}
 		r, err := parseByteRange(text)
 		if err != nil {
-			fail(attr, "%v", err)
+			p.Add(attr, "%v", err)
 			return nil
 		}
 		return &r
 	}
-	s.usedPct = thresholds{percent("warning"), percent("critical")}
-	s.inodesPct = thresholds{percent("inodes_warning"), percent("inodes_critical")}
+	s.usedPct = thresholds{p.SetRange(v, "warning"), p.SetRange(v, "critical")}
+	s.inodesPct = thresholds{p.SetRange(v, "inodes_warning"), p.SetRange(v, "inodes_critical")}
 	s.freeBytes = thresholds{bytes("free_warning"), bytes("free_critical")}
 	s.usedBytes = thresholds{bytes("used_warning"), bytes("used_critical")}
 
 	s.forecastWarn, s.forecastCrit = v.Number("forecast_warning"), v.Number("forecast_critical")
 	for _, attr := range []string{"forecast_warning", "forecast_critical"} {
 		if h := v.Number(attr); h < 0 {
-			fail(attr, "%v hours is negative; give hours until full (0 turns it off)", h)
+			p.Add(attr, "%v hours is negative; give hours until full (0 turns it off)", h)
 		}
 	}
 	if s.forecastWarn > 0 && s.forecastCrit > s.forecastWarn {
-		fail("forecast_critical", "%v hours is more than forecast_warning (%v hours); CRITICAL must be the nearer horizon", s.forecastCrit, s.forecastWarn)
+		p.Add("forecast_critical", "%v hours is more than forecast_warning (%v hours); CRITICAL must be the nearer horizon", s.forecastCrit, s.forecastWarn)
 	}
 	s.window, s.minSpan = v.Duration("forecast_window"), v.Duration("forecast_min_span")
 	if s.window <= 0 {
-		fail("forecast_window", "%s is not positive", s.window)
+		p.Add("forecast_window", "%s is not positive", s.window)
 	}
 	if s.minSpan <= 0 {
-		fail("forecast_min_span", "%s is not positive", s.minSpan)
+		p.Add("forecast_min_span", "%s is not positive", s.minSpan)
 	} else if s.window > 0 && s.minSpan > s.window {
-		fail("forecast_min_span", "%s is longer than forecast_window (%s), so no forecast could ever be made", s.minSpan, s.window)
+		p.Add("forecast_min_span", "%s is longer than forecast_window (%s), so no forecast could ever be made", s.minSpan, s.window)
 	}
-	if len(errs) > 0 {
-		sort.SliceStable(errs, func(i, j int) bool { return errs[i].Attribute < errs[j].Attribute })
-		return settings{}, errs
+	if err := p.ErrByAttribute(); err != nil {
+		return settings{}, err
 	}
 	return s, nil
 }

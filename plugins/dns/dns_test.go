@@ -3,29 +3,21 @@ package dns
 import (
 	"context"
 	"errors"
-	"reflect"
 	"regexp"
 	"slices"
-	"sort"
 	"testing"
-	"time"
 
 	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/plugins/internal/plugintest"
 	"github.com/vakt/vakt/plugins/sdk"
 	"github.com/vakt/vakt/plugins/sdk/sdktest"
 )
 
-// generous bounds every call; the checks themselves use short timeouts.
-const generous = 2 * time.Minute
-
-func localhost() sdk.Host { return sdk.Host{Name: "localhost", Address: "127.0.0.1"} }
-
 func TestCheck(t *testing.T) {
 	checker := sdktest.ServeCheck(t, New())
-	ctx, cancel := context.WithTimeout(context.Background(), generous)
-	defer cancel()
-	server := serveDNS(t, testZone())
-	silent := serveDNS(t, nil)
+	ctx := plugintest.Context(t)
+	server := plugintest.ServeDNS(t, testZone())
+	silent := plugintest.ServeDNS(t, nil)
 
 	// with adds the test server as resolver to values.
 	with := func(v sdk.Values) sdk.Values {
@@ -85,48 +77,38 @@ func TestCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := checker.Check(ctx, sdk.Request{Config: sdk.Config{Values: tt.values}, Check: "dns", Host: localhost()})
+			got, err := checker.Check(ctx, sdk.Request{Config: sdk.Config{Values: tt.values}, Check: "dns", Host: plugintest.Localhost()})
 			if err != nil {
 				t.Fatalf("Check: %v", err)
 			}
-			if got.State != tt.state || !outputPattern(tt.output).MatchString(got.Output) {
-				t.Fatalf("got %v %q\nwant %v %q", got.State, got.Output, tt.state, tt.output)
-			}
+			plugintest.WantOutput(t, got, tt.state, tt.output)
 		})
 	}
 }
 
 func TestPerfdata(t *testing.T) {
 	checker := sdktest.ServeCheck(t, New())
-	ctx, cancel := context.WithTimeout(context.Background(), generous)
-	defer cancel()
-	server := serveDNS(t, testZone())
+	ctx := plugintest.Context(t)
+	server := plugintest.ServeDNS(t, testZone())
 	got, err := checker.Check(ctx, sdk.Request{Config: sdk.Config{Values: sdk.Values{"name": "web.vakt.test", "resolver": server,
-		"time_warning": "0.5", "time_critical": "2", "timeout": "5s"}}, Check: "dns", Host: localhost()})
+		"time_warning": "0.5", "time_critical": "2", "timeout": "5s"}}, Check: "dns", Host: plugintest.Localhost()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got.Perfdata) != 1 || got.Perfdata[0].Value <= 0 {
-		t.Fatalf("perfdata %v: want one positive time", got.Perfdata)
-	}
-	got.Perfdata[0].Value = 0
 	zero, five := 0.0, 5.0
 	warn, crit := check.MustRange("0.5"), check.MustRange("2")
-	want := []check.Perf{{Label: "time", UOM: "s", Warn: &warn, Crit: &crit, Min: &zero, Max: &five}}
-	if !reflect.DeepEqual(got.Perfdata, want) {
-		t.Fatalf("perfdata\n got %s\nwant %s", check.FormatPerfdata(got.Perfdata), check.FormatPerfdata(want))
-	}
+	plugintest.WantTimedPerfdata(t, got.Perfdata, []check.Perf{{Label: "time", UOM: "s", Warn: &warn, Crit: &crit, Min: &zero, Max: &five}})
 }
 
 func TestCheckCancelled(t *testing.T) {
-	silent := serveDNS(t, nil)
+	silent := plugintest.ServeDNS(t, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	values, err := schema().ValidateValues(sdk.Values{"name": "web.vakt.test", "resolver": silent})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = New().Check(ctx, sdk.Request{Config: sdk.Config{Values: values}, Host: localhost()})
+	_, err = New().Check(ctx, sdk.Request{Config: sdk.Config{Values: values}, Host: plugintest.Localhost()})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Check with a cancelled context: got %v, want context.Canceled", err)
 	}
@@ -161,76 +143,48 @@ func TestParseResolver(t *testing.T) {
 
 func TestConfigure(t *testing.T) {
 	checker := sdktest.ServeCheck(t, New())
-	ctx, cancel := context.WithTimeout(context.Background(), generous)
-	defer cancel()
 	type e = sdk.AttributeError
-	tests := []struct {
-		name   string
-		values sdk.Values
-		want   sdk.ConfigErrors
-	}{
-		{name: "missing name", values: sdk.Values{},
-			want: sdk.ConfigErrors{{Attribute: "name", Message: `missing required attribute "name"`}}},
-		{name: "empty name", values: sdk.Values{"name": " "},
-			want: sdk.ConfigErrors{{Attribute: "name", Message: `attribute "name": must not be empty`}}},
-		{name: "unknown record type", values: sdk.Values{"name": "vakt.test", "type": "AXFR", "expect": []string{"x"}},
-			want: sdk.ConfigErrors{{Attribute: "type", Message: `attribute "type": unknown record type "AXFR": want one of A, AAAA, CNAME, MX, TXT, NS, PTR, SRV`}}},
-		{name: "PTR of a name", values: sdk.Values{"name": "web.vakt.test", "type": "PTR"},
-			want: sdk.ConfigErrors{{Attribute: "name", Message: `attribute "name": a PTR lookup takes an IP address, got "web.vakt.test"`}}},
-		{name: "A answers that are not IPv4", values: sdk.Values{"name": "vakt.test", "expect": []string{"127.0.0.1", "::1", "web", "::ffff:127.0.0.1"}},
-			want: sdk.ConfigErrors{
+	plugintest.WantRejections(t, checker, []plugintest.Rejection{
+		{Name: "missing name", Values: sdk.Values{},
+			Want: sdk.ConfigErrors{{Attribute: "name", Message: `missing required attribute "name"`}}},
+		{Name: "empty name", Values: sdk.Values{"name": " "},
+			Want: sdk.ConfigErrors{{Attribute: "name", Message: `attribute "name": must not be empty`}}},
+		{Name: "unknown record type", Values: sdk.Values{"name": "vakt.test", "type": "AXFR", "expect": []string{"x"}},
+			Want: sdk.ConfigErrors{{Attribute: "type", Message: `attribute "type": unknown record type "AXFR": want one of A, AAAA, CNAME, MX, TXT, NS, PTR, SRV`}}},
+		{Name: "PTR of a name", Values: sdk.Values{"name": "web.vakt.test", "type": "PTR"},
+			Want: sdk.ConfigErrors{{Attribute: "name", Message: `attribute "name": a PTR lookup takes an IP address, got "web.vakt.test"`}}},
+		{Name: "A answers that are not IPv4", Values: sdk.Values{"name": "vakt.test", "expect": []string{"127.0.0.1", "::1", "web", "::ffff:127.0.0.1"}},
+			Want: sdk.ConfigErrors{
 				e{Attribute: "expect", Message: `attribute "expect": "::1" is not an IPv4 address`},
 				e{Attribute: "expect", Message: `attribute "expect": "web" is not an IPv4 address`},
 				e{Attribute: "expect", Message: `attribute "expect": "::ffff:127.0.0.1" is not an IPv4 address`}}},
-		{name: "AAAA answer that is IPv4", values: sdk.Values{"name": "vakt.test", "type": "AAAA", "expect": []string{"127.0.0.1"}},
-			want: sdk.ConfigErrors{{Attribute: "expect", Message: `attribute "expect": "127.0.0.1" is not an IPv6 address`}}},
-		{name: "MX answers malformed", values: sdk.Values{"name": "vakt.test", "type": "MX", "expect": []string{"mail.vakt.test", "70000 mail.vakt.test"}},
-			want: sdk.ConfigErrors{
+		{Name: "AAAA answer that is IPv4", Values: sdk.Values{"name": "vakt.test", "type": "AAAA", "expect": []string{"127.0.0.1"}},
+			Want: sdk.ConfigErrors{{Attribute: "expect", Message: `attribute "expect": "127.0.0.1" is not an IPv6 address`}}},
+		{Name: "MX answers malformed", Values: sdk.Values{"name": "vakt.test", "type": "MX", "expect": []string{"mail.vakt.test", "70000 mail.vakt.test"}},
+			Want: sdk.ConfigErrors{
 				e{Attribute: "expect", Message: `attribute "expect": "mail.vakt.test" is not an MX answer such as "10 mail.example.com"`},
 				e{Attribute: "expect", Message: `attribute "expect": "70000 mail.vakt.test" is not an MX answer such as "10 mail.example.com"`}}},
-		{name: "SRV answer malformed", values: sdk.Values{"name": "_sip._udp.vakt.test", "type": "SRV", "expect": []string{"10 5 sip.vakt.test"}},
-			want: sdk.ConfigErrors{{Attribute: "expect", Message: `attribute "expect": "10 5 sip.vakt.test" is not an SRV answer such as "10 5 5060 sip.example.com"`}}},
-		{name: "CNAME answer malformed", values: sdk.Values{"name": "www.vakt.test", "type": "CNAME", "expect": []string{"web vakt"}},
-			want: sdk.ConfigErrors{{Attribute: "expect", Message: `attribute "expect": "web vakt" is not a host name`}}},
-		{name: "expect as one string", values: sdk.Values{"name": "vakt.test", "expect": "127.0.0.1"},
-			want: sdk.ConfigErrors{{Attribute: "expect", Message: `attribute "expect": want list(string), got string`}}},
-		{name: "resolver by name", values: sdk.Values{"name": "vakt.test", "resolver": "dns.example:53"},
-			want: sdk.ConfigErrors{{Attribute: "resolver", Message: `attribute "resolver": "dns.example:53" is not an IP address with an optional port, e.g. "127.0.0.1:5353" or "[::1]:53"`}}},
-		{name: "resolver port out of range", values: sdk.Values{"name": "vakt.test", "resolver": "127.0.0.1:99999"},
-			want: sdk.ConfigErrors{{Attribute: "resolver", Message: `attribute "resolver": "127.0.0.1:99999" is not an IP address with an optional port, e.g. "127.0.0.1:5353" or "[::1]:53"`}}},
-		{name: "bad range", values: sdk.Values{"name": "vakt.test", "time_critical": "1:0.5"},
-			want: sdk.ConfigErrors{{Attribute: "time_critical", Message: `attribute "time_critical": parsing range "1:0.5": start 1 is greater than end 0.5`}}},
-		{name: "zero timeout", values: sdk.Values{"name": "vakt.test", "timeout": "0s"},
-			want: sdk.ConfigErrors{{Attribute: "timeout", Message: `attribute "timeout": must be positive, got 0s`}}},
-		{name: "negative timeout", values: sdk.Values{"name": "vakt.test", "timeout": "-5s"},
-			want: sdk.ConfigErrors{{Attribute: "timeout", Message: `attribute "timeout": must be positive, got -5s`}}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := checker.Configure(ctx, sdk.Config{ID: "bad", Values: tt.values})
-			var got sdk.ConfigErrors
-			if !errors.As(err, &got) || !reflect.DeepEqual(got, tt.want) {
-				t.Fatalf("Configure:\n got %#v\nwant %#v", err, tt.want)
-			}
-			_, err = checker.Check(ctx, sdk.Request{Config: sdk.Config{Values: tt.values}, Check: "bad", Host: localhost()})
-			if !errors.As(err, &got) || !reflect.DeepEqual(got, tt.want) {
-				t.Fatalf("Check:\n got %#v\nwant %#v", err, tt.want)
-			}
-		})
-	}
+		{Name: "SRV answer malformed", Values: sdk.Values{"name": "_sip._udp.vakt.test", "type": "SRV", "expect": []string{"10 5 sip.vakt.test"}},
+			Want: sdk.ConfigErrors{{Attribute: "expect", Message: `attribute "expect": "10 5 sip.vakt.test" is not an SRV answer such as "10 5 5060 sip.example.com"`}}},
+		{Name: "CNAME answer malformed", Values: sdk.Values{"name": "www.vakt.test", "type": "CNAME", "expect": []string{"web vakt"}},
+			Want: sdk.ConfigErrors{{Attribute: "expect", Message: `attribute "expect": "web vakt" is not a host name`}}},
+		{Name: "expect as one string", Values: sdk.Values{"name": "vakt.test", "expect": "127.0.0.1"},
+			Want: sdk.ConfigErrors{{Attribute: "expect", Message: `attribute "expect": want list(string), got string`}}},
+		{Name: "resolver by name", Values: sdk.Values{"name": "vakt.test", "resolver": "dns.example:53"},
+			Want: sdk.ConfigErrors{{Attribute: "resolver", Message: `attribute "resolver": "dns.example:53" is not an IP address with an optional port, e.g. "127.0.0.1:5353" or "[::1]:53"`}}},
+		{Name: "resolver port out of range", Values: sdk.Values{"name": "vakt.test", "resolver": "127.0.0.1:99999"},
+			Want: sdk.ConfigErrors{{Attribute: "resolver", Message: `attribute "resolver": "127.0.0.1:99999" is not an IP address with an optional port, e.g. "127.0.0.1:5353" or "[::1]:53"`}}},
+		{Name: "bad range", Values: sdk.Values{"name": "vakt.test", "time_critical": "1:0.5"},
+			Want: sdk.ConfigErrors{{Attribute: "time_critical", Message: `attribute "time_critical": parsing range "1:0.5": start 1 is greater than end 0.5`}}},
+		{Name: "zero timeout", Values: sdk.Values{"name": "vakt.test", "timeout": "0s"},
+			Want: sdk.ConfigErrors{{Attribute: "timeout", Message: `attribute "timeout": must be positive, got 0s`}}},
+		{Name: "negative timeout", Values: sdk.Values{"name": "vakt.test", "timeout": "-5s"},
+			Want: sdk.ConfigErrors{{Attribute: "timeout", Message: `attribute "timeout": must be positive, got -5s`}}},
+	})
 }
 
 func TestInfo(t *testing.T) {
-	info, err := New().Info(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if info.Name != "dns" || info.Version != Version || info.Description == "" {
-		t.Fatalf("Info: %+v", info)
-	}
-	if err := info.Schema.Validate(); err != nil {
-		t.Fatal(err)
-	}
+	info := plugintest.CheckInfo(t, New(), "dns", Version)
 	// The type attribute's description lists exactly the types handled.
 	a, _ := info.Schema.Attribute("type")
 	if listed := regexp.MustCompile(`[A-Z]+`).FindAllString(a.Description, -1); !slices.Equal(listed, recordTypes()) {
@@ -240,58 +194,14 @@ func TestInfo(t *testing.T) {
 
 // TestSampleConfig keeps sample.hcl and README.md in step with the schema.
 func TestSampleConfig(t *testing.T) {
-	s := schema()
-	attrs, plugin := sampleConfigBlock(t)
-	if plugin != Name {
-		t.Errorf("sample.hcl: plugin = %q, want %q", plugin, Name)
-	}
-	set := toValues(t, s, attrs)
-	values, err := s.ValidateValues(set)
-	if err != nil {
-		t.Fatalf("sample.hcl: %v", err)
-	}
-	if err := New().Configure(context.Background(), sdk.Config{ID: "sample", Values: values}); err != nil {
-		t.Fatalf("sample.hcl: Configure: %v", err)
-	}
-	all := toValues(t, s, sampleCommented(t))
-	for name, v := range set {
-		all[name] = v
-	}
-	if _, err := s.ValidateValues(all); err != nil {
-		t.Fatalf("sample.hcl, commented attributes: %v", err)
-	}
-	var names, documented []string
-	for _, a := range s {
-		names = append(names, a.Name)
-	}
-	for name := range all {
-		documented = append(documented, name)
-	}
-	sort.Strings(names)
-	sort.Strings(documented)
-	if !slices.Equal(documented, names) {
-		t.Errorf("sample.hcl documents %v, want %v", documented, names)
-	}
-	readme := readmeAttributes(t)
-	sort.Strings(readme)
-	if !slices.Equal(readme, names) {
-		t.Errorf("README.md documents %v, want %v", readme, names)
-	}
+	plugintest.CheckSample(t, New(), SampleConfig(), plugintest.SampleRules{ShowsDefaults: true, FullAccepted: true})
+	plugintest.CheckReadme(t, New(), "README.md")
 }
 
 // TestExample runs checks.d/examples/plugin-dns.hcl: localhost from the
 // system's resolver.
 func TestExample(t *testing.T) {
-	values := exampleValues(t, schema())
-	checker := sdktest.ServeCheck(t, New())
-	ctx, cancel := context.WithTimeout(context.Background(), generous)
-	defer cancel()
-	got, err := checker.Check(ctx, sdk.Request{Config: sdk.Config{ID: "example", Values: values}, Check: "example-plugin-dns", Host: localhost()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := plugintest.RunExample(t, New())
 	want := "DNS OK: {t} seconds response time. localhost A returns 127.0.0.1"
-	if got.State != check.OK || !outputPattern(want).MatchString(got.Output) {
-		t.Fatalf("got %v %q, want OK %q", got.State, got.Output, want)
-	}
+	plugintest.WantOutput(t, got, check.OK, want)
 }

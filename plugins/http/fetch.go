@@ -3,7 +3,6 @@ package http
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/plugins/internal/tlscert"
 )
 
 // bodyKept is how much of the body body_regexp sees; the rest is counted
@@ -95,12 +95,11 @@ func fetch(parent context.Context, s settings, target *url.URL) check.Result {
 		{Label: "size", Value: float64(body.size), UOM: "B", Min: &zero},
 	}
 	if resp.TLS != nil && len(resp.TLS.PeerCertificates) > 0 {
-		leaf := resp.TLS.PeerCertificates[0]
-		days := daysLeft(leaf, time.Now())
-		perf = append(perf, check.Perf{Label: "cert_days", Value: float64(days), Warn: s.certWarn, Crit: s.certCrit})
-		if s.checksCert() {
-			st = check.Worse(st, check.Evaluate(float64(days), s.certWarn, s.certCrit))
-			problems = append(problems, describeExpiry(leaf, days))
+		certState, certPerf, expiry := s.cert.Judge(resp.TLS.PeerCertificates[0], time.Now())
+		st = check.Worse(st, certState)
+		perf = append(perf, certPerf)
+		if expiry != "" {
+			problems = append(problems, expiry)
 		}
 	}
 
@@ -119,7 +118,7 @@ func fetch(parent context.Context, s settings, target *url.URL) check.Result {
 func newClient(s settings) (*http.Client, error) {
 	tlsCfg := &tls.Config{InsecureSkipVerify: s.insecure, MinVersion: tls.VersionTLS12}
 	if s.caFile != "" {
-		pool, err := loadCAFile(s.caFile)
+		pool, err := tlscert.LoadCAFile(s.caFile)
 		if err != nil {
 			return nil, err
 		}
@@ -253,72 +252,14 @@ func describeRequestError(ctx context.Context, err error, s settings, target *ur
 	return err.Error()
 }
 
-// loadCAFile reads a PEM file of certificates into a pool.
-func loadCAFile(path string) (*x509.CertPool, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading the CA file: %w", err)
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(data) {
-		return nil, fmt.Errorf("%s holds no PEM certificate", path)
-	}
-	return pool, nil
-}
-
-// daysLeft returns the whole days from now until the certificate expires,
-// rounded down: negative once it has expired.
-func daysLeft(cert *x509.Certificate, now time.Time) int {
-	d := cert.NotAfter.Sub(now)
-	days := int(d / (24 * time.Hour))
-	if d < 0 && d%(24*time.Hour) != 0 {
-		days--
-	}
-	return days
-}
-
-// certName names a certificate for output: its common name, else its
-// first DNS name, else its serial number.
-func certName(cert *x509.Certificate) string {
-	switch {
-	case cert.Subject.CommonName != "":
-		return cert.Subject.CommonName
-	case len(cert.DNSNames) > 0:
-		return cert.DNSNames[0]
-	}
-	return "serial " + cert.SerialNumber.String()
-}
-
-// expiryFormat is how expiry dates appear in output.
-const expiryFormat = "2006-01-02 15:04 MST"
-
-// describeExpiry says when a certificate expires or expired.
-func describeExpiry(cert *x509.Certificate, days int) string {
-	when := cert.NotAfter.UTC().Format(expiryFormat)
-	if days < 0 {
-		return fmt.Sprintf("certificate '%s' expired on %s", certName(cert), when)
-	}
-	return fmt.Sprintf("certificate '%s' expires in %d days (%s)", certName(cert), days, when)
-}
-
 // describeCertError says why a certificate was refused, in words for the
 // problems an operator meets, when err is such a refusal.
 func describeCertError(err error) (string, bool) {
-	var unknown x509.UnknownAuthorityError
-	var hostname x509.HostnameError
-	var invalid x509.CertificateInvalidError
+	if why, ok := tlscert.DescribeRefusal(err); ok {
+		return why, true
+	}
 	var verify *tls.CertificateVerificationError
-	switch {
-	case errors.As(err, &unknown) && unknown.Cert != nil:
-		return fmt.Sprintf("certificate '%s' is signed by an unknown authority", certName(unknown.Cert)), true
-	case errors.As(err, &hostname) && hostname.Certificate != nil:
-		return fmt.Sprintf("certificate '%s' is not valid for %s", certName(hostname.Certificate), hostname.Host), true
-	case errors.As(err, &invalid) && invalid.Cert != nil && invalid.Reason == x509.Expired:
-		if time.Now().Before(invalid.Cert.NotBefore) {
-			return fmt.Sprintf("certificate '%s' is not valid before %s", certName(invalid.Cert), invalid.Cert.NotBefore.UTC().Format(expiryFormat)), true
-		}
-		return fmt.Sprintf("certificate '%s' expired on %s", certName(invalid.Cert), invalid.Cert.NotAfter.UTC().Format(expiryFormat)), true
-	case errors.As(err, &verify):
+	if errors.As(err, &verify) {
 		return verify.Err.Error(), true
 	}
 	return "", false

@@ -12,7 +12,6 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
-	"math"
 	"net/url"
 	"regexp"
 	"sort"
@@ -20,6 +19,8 @@ import (
 	"time"
 
 	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/plugins/internal/configcheck"
+	"github.com/vakt/vakt/plugins/internal/tlscert"
 	"github.com/vakt/vakt/plugins/sdk"
 )
 
@@ -93,7 +94,7 @@ type settings struct {
 	followRedirects int
 
 	timeWarn, timeCrit *check.Range
-	certWarn, certCrit *check.Range
+	cert               tlscert.Expiry
 	insecure           bool
 	caFile             string
 	timeout            time.Duration
@@ -105,17 +106,12 @@ type headerExpectation struct {
 	pattern *regexp.Regexp
 }
 
-// checksCert reports whether the certificate's days left are judged.
-func (s settings) checksCert() bool { return s.certWarn != nil || s.certCrit != nil }
-
 // Configure checks what the schema cannot: the URL, method, header names,
 // status patterns, regular expressions, ranges and the CA file.
 func (Checker) Configure(_ context.Context, cfg sdk.Config) error {
 	_, err := parseSettings(cfg.Values)
 	return err
 }
-
-type addFunc func(attr, format string, args ...any)
 
 var (
 	statusCode  = regexp.MustCompile(`^[1-5][0-9][0-9]$`)
@@ -125,10 +121,7 @@ var (
 // parseSettings reads validated values into settings, or returns
 // sdk.ConfigErrors naming every attribute at fault.
 func parseSettings(v sdk.Values) (settings, error) {
-	var errs sdk.ConfigErrors
-	add := func(attr, format string, args ...any) {
-		errs = append(errs, sdk.AttributeError{Attribute: attr, Message: fmt.Sprintf("attribute %q: ", attr) + fmt.Sprintf(format, args...)})
-	}
+	var p configcheck.Problems
 	s := settings{
 		method:         v.String("method"),
 		requestHeaders: v.Map("request_headers"),
@@ -138,94 +131,90 @@ func parseSettings(v sdk.Values) (settings, error) {
 		timeout:        v.Duration("timeout"),
 	}
 	if text := v.String("url"); text != "" {
-		s.url = parseURL(text, add)
+		s.url = parseURL(text, &p)
 	}
 	if !isToken(s.method) {
-		add("method", "%q is not an HTTP method", s.method)
+		p.Add("method", "%q is not an HTTP method", s.method)
 	}
 	for _, name := range sortedKeys(s.requestHeaders) {
 		if !isToken(name) {
-			add("request_headers", "%q is not a header name", name)
+			p.Add("request_headers", "%q is not a header name", name)
 		} else if strings.ContainsAny(s.requestHeaders[name], "\r\n\x00") {
-			add("request_headers", "the value of %s holds a line break or NUL", name)
+			p.Add("request_headers", "the value of %s holds a line break or NUL", name)
 		}
 	}
-	for _, p := range v.List("expect_status") {
-		p = strings.ToLower(strings.TrimSpace(p))
-		if !statusCode.MatchString(p) && !statusClass.MatchString(p) {
-			add("expect_status", "%q is not a status code such as 200 or a class such as 2xx", p)
+	for _, code := range v.List("expect_status") {
+		code = strings.ToLower(strings.TrimSpace(code))
+		if !statusCode.MatchString(code) && !statusClass.MatchString(code) {
+			p.Add("expect_status", "%q is not a status code such as 200 or a class such as 2xx", code)
 			continue
 		}
-		s.expectStatus = append(s.expectStatus, p)
+		s.expectStatus = append(s.expectStatus, code)
 	}
 	if text := v.String("body_regexp"); text != "" {
 		re, err := regexp.Compile(text)
 		if err != nil {
-			add("body_regexp", "invalid regular expression: %v", err)
+			p.Add("body_regexp", "invalid regular expression: %v", err)
 		}
 		s.bodyRegexp = re
 	}
 	expect := v.Map("expect_headers")
 	for _, name := range sortedKeys(expect) {
 		if !isToken(name) {
-			add("expect_headers", "%q is not a header name", name)
+			p.Add("expect_headers", "%q is not a header name", name)
 			continue
 		}
 		re, err := regexp.Compile(expect[name])
 		if err != nil {
-			add("expect_headers", "%s: invalid regular expression: %v", name, err)
+			p.Add("expect_headers", "%s: invalid regular expression: %v", name, err)
 			continue
 		}
 		s.expectHeaders = append(s.expectHeaders, headerExpectation{name: name, pattern: re})
 	}
-	if f := v.Number("follow_redirects"); f != math.Trunc(f) || f < 0 || f > maxRedirects {
-		add("follow_redirects", "want a whole number from 0 to %d, got %v", maxRedirects, f)
-	} else {
-		s.followRedirects = int(f)
-	}
-	s.timeWarn = threshold(v.String("time_warning"), "time_warning", add)
-	s.timeCrit = threshold(v.String("time_critical"), "time_critical", add)
-	s.certWarn = threshold(v.String("cert_warning"), "cert_warning", add)
-	s.certCrit = threshold(v.String("cert_critical"), "cert_critical", add)
+	s.followRedirects = p.WholeNumber("follow_redirects", v.Number("follow_redirects"), 0, maxRedirects)
+	s.timeWarn = p.Threshold("time_warning", v.String("time_warning"))
+	s.timeCrit = p.Threshold("time_critical", v.String("time_critical"))
+	s.cert.Warn = p.Threshold("cert_warning", v.String("cert_warning"))
+	s.cert.Crit = p.Threshold("cert_critical", v.String("cert_critical"))
 	if s.timeout <= 0 {
-		add("timeout", "must be positive, got %s", s.timeout)
+		p.Add("timeout", "must be positive, got %s", s.timeout)
 	}
 	if s.url == nil || s.url.Scheme != "https" {
 		for _, name := range []string{"cert_warning", "cert_critical", "ca_file"} {
 			if v.String(name) != "" {
-				add(name, "needs an https url")
+				p.Add(name, "needs an https url")
 			}
 		}
 		if s.insecure {
-			add("tls_insecure", "needs an https url")
+			p.Add("tls_insecure", "needs an https url")
 		}
 	}
 	if s.caFile != "" {
-		if _, err := loadCAFile(s.caFile); err != nil {
-			add("ca_file", "%v", err)
+		if _, err := tlscert.LoadCAFile(s.caFile); err != nil {
+			p.Add("ca_file", "%v", err)
 		}
 	}
-	if len(errs) > 0 {
-		return settings{}, errs
+	if err := p.Err(); err != nil {
+		return settings{}, err
 	}
 	return s, nil
 }
 
 // parseURL checks that text is an absolute http or https URL.
-func parseURL(text string, add addFunc) *url.URL {
+func parseURL(text string, p *configcheck.Problems) *url.URL {
 	u, err := url.Parse(text)
 	switch {
 	case err != nil:
-		add("url", "invalid URL: %v", err)
+		p.Add("url", "invalid URL: %v", err)
 		return nil
 	case u.Scheme == "":
-		add("url", "%q has no scheme: want http:// or https://", text)
+		p.Add("url", "%q has no scheme: want http:// or https://", text)
 		return nil
 	case u.Scheme != "http" && u.Scheme != "https":
-		add("url", "scheme %q is not http or https", u.Scheme)
+		p.Add("url", "scheme %q is not http or https", u.Scheme)
 		return nil
 	case u.Host == "":
-		add("url", "%q has no host", text)
+		p.Add("url", "%q has no host", text)
 		return nil
 	}
 	return u
@@ -251,19 +240,6 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-// threshold parses a Nagios range; empty means no threshold.
-func threshold(text, attr string, add addFunc) *check.Range {
-	if text == "" {
-		return nil
-	}
-	r, err := check.ParseRange(text)
-	if err != nil {
-		add(attr, "%v", err)
-		return nil
-	}
-	return &r
 }
 
 // defaultURL is the URL of a check that sets none: the host's root page.

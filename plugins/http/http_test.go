@@ -12,22 +12,16 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"reflect"
-	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/plugins/internal/plugintest"
+	"github.com/vakt/vakt/plugins/internal/tlscert"
 	"github.com/vakt/vakt/plugins/sdk"
 	"github.com/vakt/vakt/plugins/sdk/sdktest"
 )
-
-// generous bounds every call; the checks themselves use short timeouts.
-const generous = 2 * time.Minute
-
-func localhost() sdk.Host { return sdk.Host{Name: "localhost", Address: "127.0.0.1"} }
 
 // site is the web server the tests check.
 func site() http.Handler {
@@ -82,10 +76,10 @@ func quiet(s *httptest.Server) *httptest.Server {
 }
 
 // serveTLS starts an HTTPS server on loopback with cert.
-func serveTLS(t *testing.T, cert testCert) *httptest.Server {
+func serveTLS(t *testing.T, cert plugintest.Cert) *httptest.Server {
 	t.Helper()
 	s := quiet(httptest.NewUnstartedServer(site()))
-	s.TLS = &tls.Config{Certificates: []tls.Certificate{cert.pair}}
+	s.TLS = &tls.Config{Certificates: []tls.Certificate{cert.Pair}}
 	s.StartTLS()
 	t.Cleanup(s.Close)
 	return s
@@ -93,20 +87,19 @@ func serveTLS(t *testing.T, cert testCert) *httptest.Server {
 
 func TestCheck(t *testing.T) {
 	checker := sdktest.ServeCheck(t, New())
-	ctx, cancel := context.WithTimeout(context.Background(), generous)
-	defer cancel()
+	ctx := plugintest.Context(t)
 
 	plain := quiet(httptest.NewServer(site()))
 	t.Cleanup(plain.Close)
 	base := plain.URL // http://127.0.0.1:PORT
-	refused := closedPort(t)
+	refused := plugintest.ClosedPort(t)
 
 	now := time.Now()
 	in := func(days int) time.Time { return now.Add(time.Duration(days)*24*time.Hour + 12*time.Hour) }
-	cert100, cert10, cert3 := newTestCert(t, "vakt test", in(100)), newTestCert(t, "vakt test", in(10)), newTestCert(t, "vakt test", in(3))
-	expired := newTestCert(t, "vakt test", now.Add(-50*time.Hour))
+	cert100, cert10, cert3 := plugintest.NewCert(t, "vakt test", in(100)), plugintest.NewCert(t, "vakt test", in(10)), plugintest.NewCert(t, "vakt test", in(3))
+	expired := plugintest.NewCert(t, "vakt test", now.Add(-50*time.Hour))
 	tls100, tls10, tls3, tlsExpired := serveTLS(t, cert100), serveTLS(t, cert10), serveTLS(t, cert3), serveTLS(t, expired)
-	date := func(c testCert) string { return c.cert.NotAfter.UTC().Format(expiryFormat) }
+	date := func(c plugintest.Cert) string { return c.Cert.NotAfter.UTC().Format(tlscert.DateFormat) }
 	portOf := func(s *httptest.Server) string { return s.URL[strings.LastIndex(s.URL, ":")+1:] }
 
 	tests := []struct {
@@ -174,31 +167,31 @@ func TestCheck(t *testing.T) {
 			state: check.Critical, output: fmt.Sprintf("HTTP CRITICAL - connect to address 127.0.0.1 and port %d: Connection refused", refused)},
 		{name: "a password in the url is not shown", values: sdk.Values{"url": "http://admin:s3cret@" + strings.TrimPrefix(base, "http://") + "/slow", "timeout": "1s"},
 			state: check.Critical, output: "HTTP CRITICAL - no response from http://admin:xxxxx@" + strings.TrimPrefix(base, "http://") + "/slow within 1s"},
-		{name: "https", values: sdk.Values{"url": tls100.URL + "/", "ca_file": cert100.pemFile},
+		{name: "https", values: sdk.Values{"url": tls100.URL + "/", "ca_file": cert100.PEMFile},
 			state: check.OK, output: "HTTP OK: HTTP/1.1 200 OK - 10 bytes in {t} second response time"},
-		{name: "https certificate far from expiry", values: sdk.Values{"url": tls100.URL + "/", "ca_file": cert100.pemFile, "cert_warning": "30:", "cert_critical": "7:"},
+		{name: "https certificate far from expiry", values: sdk.Values{"url": tls100.URL + "/", "ca_file": cert100.PEMFile, "cert_warning": "30:", "cert_critical": "7:"},
 			state: check.OK, output: fmt.Sprintf("HTTP OK: HTTP/1.1 200 OK - certificate 'vakt test' expires in 100 days (%s) - 10 bytes in {t} second response time", date(cert100))},
-		{name: "https certificate expires soon", values: sdk.Values{"url": tls10.URL + "/", "ca_file": cert10.pemFile, "cert_warning": "30:", "cert_critical": "7:"},
+		{name: "https certificate expires soon", values: sdk.Values{"url": tls10.URL + "/", "ca_file": cert10.PEMFile, "cert_warning": "30:", "cert_critical": "7:"},
 			state: check.Warning, output: fmt.Sprintf("HTTP WARNING: HTTP/1.1 200 OK - certificate 'vakt test' expires in 10 days (%s) - 10 bytes in {t} second response time", date(cert10))},
-		{name: "https certificate expires very soon", values: sdk.Values{"url": tls3.URL + "/", "ca_file": cert3.pemFile, "cert_warning": "30:", "cert_critical": "7:"},
+		{name: "https certificate expires very soon", values: sdk.Values{"url": tls3.URL + "/", "ca_file": cert3.PEMFile, "cert_warning": "30:", "cert_critical": "7:"},
 			state: check.Critical, output: fmt.Sprintf("HTTP CRITICAL: HTTP/1.1 200 OK - certificate 'vakt test' expires in 3 days (%s) - 10 bytes in {t} second response time", date(cert3))},
 		{name: "https certificate of an unknown authority", values: sdk.Values{"url": tls100.URL + "/"},
 			state: check.Critical, output: fmt.Sprintf("HTTP CRITICAL - TLS handshake with 127.0.0.1 port %s failed: certificate 'vakt test' is signed by an unknown authority", portOf(tls100))},
 		{name: "https insecure accepts it", values: sdk.Values{"url": tls10.URL + "/", "tls_insecure": true, "cert_warning": "30:"},
 			state: check.Warning, output: fmt.Sprintf("HTTP WARNING: HTTP/1.1 200 OK - certificate 'vakt test' expires in 10 days (%s) - 10 bytes in {t} second response time", date(cert10))},
-		{name: "https certificate expired", values: sdk.Values{"url": tlsExpired.URL + "/", "ca_file": expired.pemFile},
+		{name: "https certificate expired", values: sdk.Values{"url": tlsExpired.URL + "/", "ca_file": expired.PEMFile},
 			state: check.Critical, output: fmt.Sprintf("HTTP CRITICAL - TLS handshake with 127.0.0.1 port %s failed: certificate 'vakt test' expired on %s", portOf(tlsExpired), date(expired))},
 		{name: "https certificate expired, insecure", values: sdk.Values{"url": tlsExpired.URL + "/", "tls_insecure": true, "cert_critical": "0:"},
 			state: check.Critical, output: fmt.Sprintf("HTTP CRITICAL: HTTP/1.1 200 OK - certificate 'vakt test' expired on %s - 10 bytes in {t} second response time", date(expired))},
-		{name: "https by the certificate's DNS name", values: sdk.Values{"url": "https://localhost:" + portOf(tls100) + "/", "ca_file": cert100.pemFile},
+		{name: "https by the certificate's DNS name", values: sdk.Values{"url": "https://localhost:" + portOf(tls100) + "/", "ca_file": cert100.PEMFile},
 			host:  &sdk.Host{Name: "localhost"},
 			state: check.OK, output: "HTTP OK: HTTP/1.1 200 OK - 10 bytes in {t} second response time"},
-		{name: "https redirect followed to the same server", values: sdk.Values{"url": tls100.URL + "/chain/2", "ca_file": cert100.pemFile, "follow_redirects": 3, "cert_warning": "30:"},
+		{name: "https redirect followed to the same server", values: sdk.Values{"url": tls100.URL + "/chain/2", "ca_file": cert100.PEMFile, "follow_redirects": 3, "cert_warning": "30:"},
 			state: check.OK, output: fmt.Sprintf("HTTP OK: HTTP/1.1 200 OK - certificate 'vakt test' expires in 100 days (%s) - 10 bytes in {t} second response time", date(cert100))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			host := localhost()
+			host := plugintest.Localhost()
 			if tt.host != nil {
 				host = *tt.host
 			}
@@ -206,9 +199,7 @@ func TestCheck(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Check: %v", err)
 			}
-			if got.State != tt.state || !outputPattern(tt.output).MatchString(got.Output) {
-				t.Fatalf("got %v %q\nwant %v %q", got.State, got.Output, tt.state, tt.output)
-			}
+			plugintest.WantOutput(t, got, tt.state, tt.output)
 		})
 	}
 }
@@ -238,26 +229,22 @@ func TestCheckIPv6(t *testing.T) {
 	s.Start()
 	t.Cleanup(s.Close)
 	checker := sdktest.ServeCheck(t, New())
-	ctx, cancel := context.WithTimeout(context.Background(), generous)
-	defer cancel()
+	ctx := plugintest.Context(t)
 	got, err := checker.Check(ctx, sdk.Request{Config: sdk.Config{Values: sdk.Values{"url": s.URL + "/"}}, Check: "http6",
 		Host: sdk.Host{Name: "localhost6", Address: "::1"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := "HTTP OK: HTTP/1.1 200 OK - 10 bytes in {t} second response time"
-	if got.State != check.OK || !outputPattern(want).MatchString(got.Output) {
-		t.Fatalf("got %v %q, want OK %q", got.State, got.Output, want)
-	}
+	plugintest.WantOutput(t, got, check.OK, want)
 }
 
 func TestPerfdata(t *testing.T) {
 	checker := sdktest.ServeCheck(t, New())
-	ctx, cancel := context.WithTimeout(context.Background(), generous)
-	defer cancel()
+	ctx := plugintest.Context(t)
 	plain := quiet(httptest.NewServer(site()))
 	t.Cleanup(plain.Close)
-	cert := newTestCert(t, "vakt test", time.Now().Add(40*24*time.Hour+12*time.Hour))
+	cert := plugintest.NewCert(t, "vakt test", time.Now().Add(40*24*time.Hour+12*time.Hour))
 	secure := serveTLS(t, cert)
 	ptr := func(f float64) *float64 { return &f }
 	rng := func(s string) *check.Range { r := check.MustRange(s); return &r }
@@ -270,23 +257,17 @@ func TestPerfdata(t *testing.T) {
 		{name: "time and size", values: sdk.Values{"url": plain.URL + "/", "time_warning": "1", "time_critical": "5", "timeout": "8s"},
 			want: []check.Perf{{Label: "time", UOM: "s", Warn: rng("1"), Crit: rng("5"), Min: ptr(0), Max: ptr(8)},
 				{Label: "size", Value: 10, UOM: "B", Min: ptr(0)}}},
-		{name: "https adds cert_days", values: sdk.Values{"url": secure.URL + "/error", "ca_file": cert.pemFile, "cert_warning": "30:", "cert_critical": "7:"},
+		{name: "https adds cert_days", values: sdk.Values{"url": secure.URL + "/error", "ca_file": cert.PEMFile, "cert_warning": "30:", "cert_critical": "7:"},
 			want: []check.Perf{{Label: "time", UOM: "s", Min: ptr(0), Max: ptr(10)}, {Label: "size", Value: 6, UOM: "B", Min: ptr(0)},
 				{Label: "cert_days", Value: 40, Warn: rng("30:"), Crit: rng("7:")}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := checker.Check(ctx, sdk.Request{Config: sdk.Config{Values: tt.values}, Check: "http", Host: localhost()})
+			got, err := checker.Check(ctx, sdk.Request{Config: sdk.Config{Values: tt.values}, Check: "http", Host: plugintest.Localhost()})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(got.Perfdata) == 0 || got.Perfdata[0].Value <= 0 {
-				t.Fatalf("perfdata %v: want a positive time first", got.Perfdata)
-			}
-			got.Perfdata[0].Value = 0
-			if !reflect.DeepEqual(got.Perfdata, tt.want) {
-				t.Fatalf("perfdata\n got %s\nwant %s", check.FormatPerfdata(got.Perfdata), check.FormatPerfdata(tt.want))
-			}
+			plugintest.WantTimedPerfdata(t, got.Perfdata, tt.want)
 		})
 	}
 }
@@ -300,7 +281,7 @@ func TestCheckCancelled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = New().Check(ctx, sdk.Request{Config: sdk.Config{Values: values}, Host: localhost()})
+	_, err = New().Check(ctx, sdk.Request{Config: sdk.Config{Values: values}, Host: plugintest.Localhost()})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Check with a cancelled context: got %v, want context.Canceled", err)
 	}
@@ -308,8 +289,6 @@ func TestCheckCancelled(t *testing.T) {
 
 func TestConfigure(t *testing.T) {
 	checker := sdktest.ServeCheck(t, New())
-	ctx, cancel := context.WithTimeout(context.Background(), generous)
-	defer cancel()
 	notPEM := filepath.Join(t.TempDir(), "not.pem")
 	if err := os.WriteFile(notPEM, []byte("not a certificate\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -318,129 +297,69 @@ func TestConfigure(t *testing.T) {
 	const https = "https://127.0.0.1/"
 	type e = sdk.AttributeError
 
-	tests := []struct {
-		name   string
-		values sdk.Values
-		want   sdk.ConfigErrors
-	}{
-		{name: "url without a scheme", values: sdk.Values{"url": "example.com/health"},
-			want: sdk.ConfigErrors{{Attribute: "url", Message: `attribute "url": "example.com/health" has no scheme: want http:// or https://`}}},
-		{name: "url of another scheme", values: sdk.Values{"url": "ftp://127.0.0.1/"},
-			want: sdk.ConfigErrors{{Attribute: "url", Message: `attribute "url": scheme "ftp" is not http or https`}}},
-		{name: "url without a host", values: sdk.Values{"url": "http:///health"},
-			want: sdk.ConfigErrors{{Attribute: "url", Message: `attribute "url": "http:///health" has no host`}}},
-		{name: "url that does not parse", values: sdk.Values{"url": "http://[::1/"},
-			want: sdk.ConfigErrors{{Attribute: "url", Message: `attribute "url": invalid URL: parse "http://[::1/": missing ']' in host`}}},
-		{name: "url not a string", values: sdk.Values{"url": 80},
-			want: sdk.ConfigErrors{{Attribute: "url", Message: `attribute "url": want string, got number`}}},
-		{name: "bad method", values: sdk.Values{"method": "GE T"},
-			want: sdk.ConfigErrors{{Attribute: "method", Message: `attribute "method": "GE T" is not an HTTP method`}}},
-		{name: "empty method", values: sdk.Values{"method": ""},
-			want: sdk.ConfigErrors{{Attribute: "method", Message: `attribute "method": "" is not an HTTP method`}}},
-		{name: "bad request header name", values: sdk.Values{"request_headers": map[string]string{"X Test": "1"}},
-			want: sdk.ConfigErrors{{Attribute: "request_headers", Message: `attribute "request_headers": "X Test" is not a header name`}}},
-		{name: "request header value with a line break", values: sdk.Values{"request_headers": map[string]string{"X-Test": "1\r\nX-Evil: 2"}},
-			want: sdk.ConfigErrors{{Attribute: "request_headers", Message: `attribute "request_headers": the value of X-Test holds a line break or NUL`}}},
-		{name: "bad status codes", values: sdk.Values{"expect_status": []string{"200", "20", "600", "2xy", "ok"}},
-			want: sdk.ConfigErrors{
+	plugintest.WantRejections(t, checker, []plugintest.Rejection{
+		{Name: "url without a scheme", Values: sdk.Values{"url": "example.com/health"},
+			Want: sdk.ConfigErrors{{Attribute: "url", Message: `attribute "url": "example.com/health" has no scheme: want http:// or https://`}}},
+		{Name: "url of another scheme", Values: sdk.Values{"url": "ftp://127.0.0.1/"},
+			Want: sdk.ConfigErrors{{Attribute: "url", Message: `attribute "url": scheme "ftp" is not http or https`}}},
+		{Name: "url without a host", Values: sdk.Values{"url": "http:///health"},
+			Want: sdk.ConfigErrors{{Attribute: "url", Message: `attribute "url": "http:///health" has no host`}}},
+		{Name: "url that does not parse", Values: sdk.Values{"url": "http://[::1/"},
+			Want: sdk.ConfigErrors{{Attribute: "url", Message: `attribute "url": invalid URL: parse "http://[::1/": missing ']' in host`}}},
+		{Name: "url not a string", Values: sdk.Values{"url": 80},
+			Want: sdk.ConfigErrors{{Attribute: "url", Message: `attribute "url": want string, got number`}}},
+		{Name: "bad method", Values: sdk.Values{"method": "GE T"},
+			Want: sdk.ConfigErrors{{Attribute: "method", Message: `attribute "method": "GE T" is not an HTTP method`}}},
+		{Name: "empty method", Values: sdk.Values{"method": ""},
+			Want: sdk.ConfigErrors{{Attribute: "method", Message: `attribute "method": "" is not an HTTP method`}}},
+		{Name: "bad request header name", Values: sdk.Values{"request_headers": map[string]string{"X Test": "1"}},
+			Want: sdk.ConfigErrors{{Attribute: "request_headers", Message: `attribute "request_headers": "X Test" is not a header name`}}},
+		{Name: "request header value with a line break", Values: sdk.Values{"request_headers": map[string]string{"X-Test": "1\r\nX-Evil: 2"}},
+			Want: sdk.ConfigErrors{{Attribute: "request_headers", Message: `attribute "request_headers": the value of X-Test holds a line break or NUL`}}},
+		{Name: "bad status codes", Values: sdk.Values{"expect_status": []string{"200", "20", "600", "2xy", "ok"}},
+			Want: sdk.ConfigErrors{
 				e{Attribute: "expect_status", Message: `attribute "expect_status": "20" is not a status code such as 200 or a class such as 2xx`},
 				e{Attribute: "expect_status", Message: `attribute "expect_status": "600" is not a status code such as 200 or a class such as 2xx`},
 				e{Attribute: "expect_status", Message: `attribute "expect_status": "2xy" is not a status code such as 200 or a class such as 2xx`},
 				e{Attribute: "expect_status", Message: `attribute "expect_status": "ok" is not a status code such as 200 or a class such as 2xx`}}},
-		{name: "status codes as one string", values: sdk.Values{"expect_status": "200"},
-			want: sdk.ConfigErrors{{Attribute: "expect_status", Message: `attribute "expect_status": want list(string), got string`}}},
-		{name: "bad body regexp", values: sdk.Values{"body_regexp": "a(b"},
-			want: sdk.ConfigErrors{{Attribute: "body_regexp", Message: "attribute \"body_regexp\": invalid regular expression: error parsing regexp: missing closing ): `a(b`"}}},
-		{name: "bad header regexp", values: sdk.Values{"expect_headers": map[string]string{"X-Version": "*"}},
-			want: sdk.ConfigErrors{{Attribute: "expect_headers", Message: "attribute \"expect_headers\": X-Version: invalid regular expression: error parsing regexp: missing argument to repetition operator: `*`"}}},
-		{name: "bad expected header name", values: sdk.Values{"expect_headers": map[string]string{"X:Version": "1"}},
-			want: sdk.ConfigErrors{{Attribute: "expect_headers", Message: `attribute "expect_headers": "X:Version" is not a header name`}}},
-		{name: "negative redirects", values: sdk.Values{"follow_redirects": -1},
-			want: sdk.ConfigErrors{{Attribute: "follow_redirects", Message: `attribute "follow_redirects": want a whole number from 0 to 100, got -1`}}},
-		{name: "fractional redirects", values: sdk.Values{"follow_redirects": 1.5},
-			want: sdk.ConfigErrors{{Attribute: "follow_redirects", Message: `attribute "follow_redirects": want a whole number from 0 to 100, got 1.5`}}},
-		{name: "bad time range", values: sdk.Values{"time_warning": "5:1"},
-			want: sdk.ConfigErrors{{Attribute: "time_warning", Message: `attribute "time_warning": parsing range "5:1": start 5 is greater than end 1`}}},
-		{name: "bad certificate range", values: sdk.Values{"url": https, "cert_critical": "soon"},
-			want: sdk.ConfigErrors{{Attribute: "cert_critical", Message: `attribute "cert_critical": parsing range "soon": end: "soon" is not a number`}}},
-		{name: "certificate settings without https", values: sdk.Values{"url": "http://127.0.0.1/", "cert_warning": "30:", "tls_insecure": true},
-			want: sdk.ConfigErrors{{Attribute: "cert_warning", Message: `attribute "cert_warning": needs an https url`},
+		{Name: "status codes as one string", Values: sdk.Values{"expect_status": "200"},
+			Want: sdk.ConfigErrors{{Attribute: "expect_status", Message: `attribute "expect_status": want list(string), got string`}}},
+		{Name: "bad body regexp", Values: sdk.Values{"body_regexp": "a(b"},
+			Want: sdk.ConfigErrors{{Attribute: "body_regexp", Message: "attribute \"body_regexp\": invalid regular expression: error parsing regexp: missing closing ): `a(b`"}}},
+		{Name: "bad header regexp", Values: sdk.Values{"expect_headers": map[string]string{"X-Version": "*"}},
+			Want: sdk.ConfigErrors{{Attribute: "expect_headers", Message: "attribute \"expect_headers\": X-Version: invalid regular expression: error parsing regexp: missing argument to repetition operator: `*`"}}},
+		{Name: "bad expected header name", Values: sdk.Values{"expect_headers": map[string]string{"X:Version": "1"}},
+			Want: sdk.ConfigErrors{{Attribute: "expect_headers", Message: `attribute "expect_headers": "X:Version" is not a header name`}}},
+		{Name: "negative redirects", Values: sdk.Values{"follow_redirects": -1},
+			Want: sdk.ConfigErrors{{Attribute: "follow_redirects", Message: `attribute "follow_redirects": want a whole number from 0 to 100, got -1`}}},
+		{Name: "fractional redirects", Values: sdk.Values{"follow_redirects": 1.5},
+			Want: sdk.ConfigErrors{{Attribute: "follow_redirects", Message: `attribute "follow_redirects": want a whole number from 0 to 100, got 1.5`}}},
+		{Name: "bad time range", Values: sdk.Values{"time_warning": "5:1"},
+			Want: sdk.ConfigErrors{{Attribute: "time_warning", Message: `attribute "time_warning": parsing range "5:1": start 5 is greater than end 1`}}},
+		{Name: "bad certificate range", Values: sdk.Values{"url": https, "cert_critical": "soon"},
+			Want: sdk.ConfigErrors{{Attribute: "cert_critical", Message: `attribute "cert_critical": parsing range "soon": end: "soon" is not a number`}}},
+		{Name: "certificate settings without https", Values: sdk.Values{"url": "http://127.0.0.1/", "cert_warning": "30:", "tls_insecure": true},
+			Want: sdk.ConfigErrors{{Attribute: "cert_warning", Message: `attribute "cert_warning": needs an https url`},
 				{Attribute: "tls_insecure", Message: `attribute "tls_insecure": needs an https url`}}},
-		{name: "certificate settings with the default url", values: sdk.Values{"ca_file": notPEM},
-			want: sdk.ConfigErrors{{Attribute: "ca_file", Message: `attribute "ca_file": needs an https url`},
+		{Name: "certificate settings with the default url", Values: sdk.Values{"ca_file": notPEM},
+			Want: sdk.ConfigErrors{{Attribute: "ca_file", Message: `attribute "ca_file": needs an https url`},
 				{Attribute: "ca_file", Message: fmt.Sprintf(`attribute "ca_file": %s holds no PEM certificate`, notPEM)}}},
-		{name: "ca_file missing", values: sdk.Values{"url": https, "ca_file": missing},
-			want: sdk.ConfigErrors{{Attribute: "ca_file", Message: fmt.Sprintf(`attribute "ca_file": reading the CA file: open %s: no such file or directory`, missing)}}},
-		{name: "zero timeout", values: sdk.Values{"timeout": "0s"},
-			want: sdk.ConfigErrors{{Attribute: "timeout", Message: `attribute "timeout": must be positive, got 0s`}}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := checker.Configure(ctx, sdk.Config{ID: "bad", Values: tt.values})
-			var got sdk.ConfigErrors
-			if !errors.As(err, &got) || !reflect.DeepEqual(got, tt.want) {
-				t.Fatalf("Configure:\n got %#v\nwant %#v", err, tt.want)
-			}
-			_, err = checker.Check(ctx, sdk.Request{Config: sdk.Config{Values: tt.values}, Check: "bad", Host: localhost()})
-			if !errors.As(err, &got) || !reflect.DeepEqual(got, tt.want) {
-				t.Fatalf("Check:\n got %#v\nwant %#v", err, tt.want)
-			}
-		})
-	}
+		{Name: "ca_file missing", Values: sdk.Values{"url": https, "ca_file": missing},
+			Want: sdk.ConfigErrors{{Attribute: "ca_file", Message: fmt.Sprintf(`attribute "ca_file": reading the CA file: open %s: no such file or directory`, missing)}}},
+		{Name: "zero timeout", Values: sdk.Values{"timeout": "0s"},
+			Want: sdk.ConfigErrors{{Attribute: "timeout", Message: `attribute "timeout": must be positive, got 0s`}}},
+	})
 }
 
 func TestInfo(t *testing.T) {
-	info, err := New().Info(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if info.Name != "http" || info.Version != Version || info.Description == "" {
-		t.Fatalf("Info: %+v", info)
-	}
-	if err := info.Schema.Validate(); err != nil {
-		t.Fatal(err)
-	}
+	plugintest.CheckInfo(t, New(), "http", Version)
 }
 
 // TestSampleConfig keeps sample.hcl and README.md in step with the schema.
+// One commented setting names a CA file that is not on this machine.
 func TestSampleConfig(t *testing.T) {
-	s := schema()
-	attrs, plugin := sampleConfigBlock(t)
-	if plugin != Name {
-		t.Errorf("sample.hcl: plugin = %q, want %q", plugin, Name)
-	}
-	set := toValues(t, s, attrs)
-	values, err := s.ValidateValues(set)
-	if err != nil {
-		t.Fatalf("sample.hcl: %v", err)
-	}
-	if err := New().Configure(context.Background(), sdk.Config{ID: "sample", Values: values}); err != nil {
-		t.Fatalf("sample.hcl: Configure: %v", err)
-	}
-	all := toValues(t, s, sampleCommented(t))
-	for name, v := range set {
-		all[name] = v
-	}
-	if _, err := s.ValidateValues(all); err != nil {
-		t.Fatalf("sample.hcl, commented attributes: %v", err)
-	}
-	var names, documented []string
-	for _, a := range s {
-		names = append(names, a.Name)
-	}
-	for name := range all {
-		documented = append(documented, name)
-	}
-	sort.Strings(names)
-	sort.Strings(documented)
-	if !slices.Equal(documented, names) {
-		t.Errorf("sample.hcl documents %v, want %v", documented, names)
-	}
-	readme := readmeAttributes(t)
-	sort.Strings(readme)
-	if !slices.Equal(readme, names) {
-		t.Errorf("README.md documents %v, want %v", readme, names)
-	}
+	plugintest.CheckSample(t, New(), SampleConfig(), plugintest.SampleRules{ShowsDefaults: true})
+	plugintest.CheckReadme(t, New(), "README.md")
 }
 
 // TestExample runs checks.d/examples/plugin-http.hcl against a server
@@ -450,16 +369,7 @@ func TestExample(t *testing.T) {
 	plain := quiet(httptest.NewServer(site()))
 	t.Cleanup(plain.Close)
 	t.Setenv("VAKT_LOCAL_HTTP_URL", plain.URL+"/redirect")
-	values := exampleValues(t, schema())
-	checker := sdktest.ServeCheck(t, New())
-	ctx, cancel := context.WithTimeout(context.Background(), generous)
-	defer cancel()
-	got, err := checker.Check(ctx, sdk.Request{Config: sdk.Config{ID: "example", Values: values}, Check: "example-plugin-http", Host: localhost()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := plugintest.RunExample(t, New())
 	want := "HTTP OK: HTTP/1.1 200 OK - 10 bytes in {t} second response time"
-	if got.State != check.OK || !outputPattern(want).MatchString(got.Output) {
-		t.Fatalf("got %v %q, want OK %q", got.State, got.Output, want)
-	}
+	plugintest.WantOutput(t, got, check.OK, want)
 }

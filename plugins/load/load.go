@@ -12,11 +12,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/plugins/internal/configcheck"
 	"github.com/vakt/vakt/plugins/sdk"
 )
 
@@ -63,32 +63,24 @@ type settings struct {
 
 // parseSettings reads validated Values, reporting bad ranges as ConfigErrors.
 func parseSettings(v sdk.Values) (settings, error) {
-	var errs sdk.ConfigErrors
-	s := settings{perCPU: v.Bool("per_cpu")}
-	for _, attr := range []string{"warning", "critical"} {
-		ranges, err := parseRanges(v, attr)
-		if err != nil {
-			errs = append(errs, sdk.AttributeError{Attribute: attr, Message: fmt.Sprintf("attribute %q: %v", attr, err)})
-			continue
-		}
-		if attr == "warning" {
-			s.warn = ranges
-		} else {
-			s.crit = ranges
-		}
+	var p configcheck.Problems
+	s := settings{
+		warn:   parseRanges(&p, v, "warning"),
+		crit:   parseRanges(&p, v, "critical"),
+		perCPU: v.Bool("per_cpu"),
 	}
-	if len(errs) > 0 {
-		sort.SliceStable(errs, func(i, j int) bool { return errs[i].Attribute < errs[j].Attribute })
-		return settings{}, errs
+	if err := p.ErrByAttribute(); err != nil {
+		return settings{}, err
 	}
 	return s, nil
 }
 
-// parseRanges reads a list of one range (for all three averages) or three.
-func parseRanges(v sdk.Values, attr string) ([3]*check.Range, error) {
+// parseRanges reads a list of one range (for all three averages) or three;
+// none when attr is unset.
+func parseRanges(p *configcheck.Problems, v sdk.Values, attr string) [3]*check.Range {
 	var out [3]*check.Range
 	if _, set := v[attr]; !set {
-		return out, nil
+		return out
 	}
 	texts := v.List(attr)
 	switch len(texts) {
@@ -96,16 +88,18 @@ func parseRanges(v sdk.Values, attr string) ([3]*check.Range, error) {
 		texts = []string{texts[0], texts[0], texts[0]}
 	case 3:
 	default:
-		return out, fmt.Errorf("give one range for all three averages or three (1, 5 and 15 minutes), not %d; leave it unset for none", len(texts))
+		p.Add(attr, "give one range for all three averages or three (1, 5 and 15 minutes), not %d; leave it unset for none", len(texts))
+		return out
 	}
 	for i, text := range texts {
 		r, err := check.ParseRange(text)
 		if err != nil {
-			return out, fmt.Errorf("load%s: %w", minutes[i], err)
+			p.Add(attr, "load%s: %v", minutes[i], err)
+			return [3]*check.Range{}
 		}
 		out[i] = &r
 	}
-	return out, nil
+	return out
 }
 
 // Configure checks the ranges.

@@ -1,39 +1,17 @@
 package load
 
 import (
-	"context"
-	"errors"
 	"os"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/plugins/internal/plugintest"
 	"github.com/vakt/vakt/plugins/sdk"
 	"github.com/vakt/vakt/plugins/sdk/sdktest"
 )
-
-func testContext(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	t.Cleanup(cancel)
-	return ctx
-}
-
-// run configures values and runs the check once, over gRPC.
-func run(t *testing.T, c sdk.Checker, values sdk.Values) check.Result {
-	t.Helper()
-	ctx := testContext(t)
-	if err := c.Configure(ctx, sdk.Config{ID: "load", Values: values}); err != nil {
-		t.Fatalf("Configure(%v): %v", values, err)
-	}
-	r, err := c.Check(ctx, sdk.Request{Config: sdk.Config{ID: "load"}, Check: "load", Host: sdk.Host{Name: "localhost"}})
-	if err != nil {
-		t.Fatalf("Check: %v", err)
-	}
-	return r
-}
 
 func TestCheckFixtures(t *testing.T) {
 	tests := []struct {
@@ -134,47 +112,29 @@ func TestCheckFixtures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := sdktest.ServeCheck(t, &Plugin{procDir: tt.procDir})
-			got := run(t, c, tt.values)
-			if got.State != tt.state || got.Output != tt.output || got.Long != tt.long {
-				t.Errorf("got %v %q long %q\nwant %v %q long %q", got.State, got.Output, got.Long, tt.state, tt.output, tt.long)
-			}
-			if perf := check.FormatPerfdata(got.Perfdata); perf != tt.perf {
-				t.Errorf("perfdata\n got %s\nwant %s", perf, tt.perf)
-			}
+			got := plugintest.Run(t, c, "load", tt.values)
+			plugintest.WantResult(t, got, tt.state, tt.output, tt.long, tt.perf)
 		})
 	}
 }
 
 func TestConfigureRejects(t *testing.T) {
 	c := sdktest.ServeCheck(t, New())
-	tests := []struct {
-		name   string
-		values sdk.Values
-		want   sdk.ConfigErrors
-	}{
-		{"two ranges", sdk.Values{"warning": []string{"1", "2"}},
-			sdk.ConfigErrors{{Attribute: "warning", Message: `attribute "warning": give one range for all three averages or three (1, 5 and 15 minutes), not 2; leave it unset for none`}}},
-		{"empty list", sdk.Values{"critical": []string{}},
-			sdk.ConfigErrors{{Attribute: "critical", Message: `attribute "critical": give one range for all three averages or three (1, 5 and 15 minutes), not 0; leave it unset for none`}}},
-		{"bad ranges in both", sdk.Values{"warning": []string{"1", "2", "3:1"}, "critical": []string{"x"}},
-			sdk.ConfigErrors{
+	plugintest.WantRejections(t, c, []plugintest.Rejection{
+		{Name: "two ranges", Values: sdk.Values{"warning": []string{"1", "2"}},
+			Want: sdk.ConfigErrors{{Attribute: "warning", Message: `attribute "warning": give one range for all three averages or three (1, 5 and 15 minutes), not 2; leave it unset for none`}}},
+		{Name: "empty list", Values: sdk.Values{"critical": []string{}},
+			Want: sdk.ConfigErrors{{Attribute: "critical", Message: `attribute "critical": give one range for all three averages or three (1, 5 and 15 minutes), not 0; leave it unset for none`}}},
+		{Name: "bad ranges in both", Values: sdk.Values{"warning": []string{"1", "2", "3:1"}, "critical": []string{"x"}},
+			Want: sdk.ConfigErrors{
 				{Attribute: "critical", Message: `attribute "critical": load1: parsing range "x": end: "x" is not a number`},
 				{Attribute: "warning", Message: `attribute "warning": load15: parsing range "3:1": start 3 is greater than end 1`},
 			}},
-		{"unknown attribute", sdk.Values{"per_core": true},
-			sdk.ConfigErrors{{Attribute: "per_core", Message: `unknown attribute "per_core"; this plugin accepts critical, per_cpu, warning`}}},
-		{"wrong type", sdk.Values{"warning": "5,4,3"},
-			sdk.ConfigErrors{{Attribute: "warning", Message: `attribute "warning": want list(string), got string`}}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := c.Configure(testContext(t), sdk.Config{ID: "bad", Values: tt.values})
-			var got sdk.ConfigErrors
-			if !errors.As(err, &got) || !reflect.DeepEqual(got, tt.want) {
-				t.Fatalf("Configure:\n got %#v\nwant %#v", err, tt.want)
-			}
-		})
-	}
+		{Name: "unknown attribute", Values: sdk.Values{"per_core": true},
+			Want: sdk.ConfigErrors{{Attribute: "per_core", Message: `unknown attribute "per_core"; this plugin accepts critical, per_cpu, warning`}}},
+		{Name: "wrong type", Values: sdk.Values{"warning": "5,4,3"},
+			Want: sdk.ConfigErrors{{Attribute: "warning", Message: `attribute "warning": want list(string), got string`}}},
+	})
 }
 
 // TestCheckRealProc reads this machine's /proc. The CPU count is checked
@@ -188,7 +148,7 @@ func TestCheckRealProc(t *testing.T) {
 	cpus := countRangeList(t, strings.TrimSpace(string(online)))
 
 	t.Run("generous thresholds", func(t *testing.T) {
-		got := run(t, c, sdk.Values{"warning": []string{"1000"}, "critical": []string{"2000"}, "per_cpu": true})
+		got := plugintest.Run(t, c, "load", sdk.Values{"warning": []string{"1000"}, "critical": []string{"2000"}, "per_cpu": true})
 		cpuWord := " CPUs, "
 		if cpus == 1 {
 			cpuWord = " CPU, "
@@ -210,7 +170,7 @@ func TestCheckRealProc(t *testing.T) {
 		}
 	})
 	t.Run("always critical", func(t *testing.T) {
-		got := run(t, c, sdk.Values{"critical": []string{"@0:100000"}})
+		got := plugintest.Run(t, c, "load", sdk.Values{"critical": []string{"@0:100000"}})
 		lines := strings.Split(got.Long, "\n")
 		if got.State != check.Critical || !strings.HasPrefix(got.Output, "LOAD CRITICAL - load average: ") || len(lines) != 3 ||
 			!strings.HasPrefix(lines[2], "load15 ") || !strings.HasSuffix(lines[2], " is CRITICAL (range @0:100000)") {

@@ -12,11 +12,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/plugins/internal/configcheck"
 	"github.com/vakt/vakt/plugins/sdk"
 )
 
@@ -65,31 +65,14 @@ type settings struct {
 
 // parseSettings reads validated Values, reporting every bad one.
 func parseSettings(v sdk.Values) (settings, error) {
-	var errs sdk.ConfigErrors
-	rangeOf := func(attr string) *check.Range {
-		text, set := v[attr].(string)
-		if !set {
-			return nil
-		}
-		r, err := check.ParseRange(text)
-		if err != nil {
-			errs = append(errs, sdk.AttributeError{Attribute: attr, Message: fmt.Sprintf("attribute %q: %v", attr, err)})
-			return nil
-		}
-		return &r
-	}
+	var p configcheck.Problems
 	s := settings{
-		memWarn: rangeOf("warning"), memCrit: rangeOf("critical"),
-		swapWarn: rangeOf("swap_warning"), swapCrit: rangeOf("swap_critical"),
+		memWarn: p.SetRange(v, "warning"), memCrit: p.SetRange(v, "critical"),
+		swapWarn: p.SetRange(v, "swap_warning"), swapCrit: p.SetRange(v, "swap_critical"),
+		noSwap: p.State("no_swap", v.String("no_swap")),
 	}
-	state, err := check.ParseState(v.String("no_swap"))
-	if err != nil {
-		errs = append(errs, sdk.AttributeError{Attribute: "no_swap", Message: fmt.Sprintf("attribute %q: %v", "no_swap", err)})
-	}
-	s.noSwap = state
-	if len(errs) > 0 {
-		sort.SliceStable(errs, func(i, j int) bool { return errs[i].Attribute < errs[j].Attribute })
-		return settings{}, errs
+	if err := p.ErrByAttribute(); err != nil {
+		return settings{}, err
 	}
 	return s, nil
 }

@@ -2,39 +2,17 @@ package memory
 
 import (
 	"bufio"
-	"context"
-	"errors"
 	"os"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/plugins/internal/plugintest"
 	"github.com/vakt/vakt/plugins/sdk"
 	"github.com/vakt/vakt/plugins/sdk/sdktest"
 )
-
-func testContext(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	t.Cleanup(cancel)
-	return ctx
-}
-
-// run configures values and runs the check once, over gRPC.
-func run(t *testing.T, c sdk.Checker, values sdk.Values) check.Result {
-	t.Helper()
-	ctx := testContext(t)
-	if err := c.Configure(ctx, sdk.Config{ID: "memory", Values: values}); err != nil {
-		t.Fatalf("Configure(%v): %v", values, err)
-	}
-	r, err := c.Check(ctx, sdk.Request{Config: sdk.Config{ID: "memory"}, Check: "memory", Host: sdk.Host{Name: "localhost"}})
-	if err != nil {
-		t.Fatalf("Check: %v", err)
-	}
-	return r
-}
 
 const (
 	memPerf  = "mem_used_pct=75%;90;95;0;100 mem_used=6442450944B;;;0;8589934592 mem_available=2147483648B;;;0;8589934592"
@@ -92,46 +70,28 @@ func TestCheckFixtures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := sdktest.ServeCheck(t, &Plugin{procDir: tt.procDir})
-			got := run(t, c, tt.values)
-			if got.State != tt.state || got.Output != tt.output || got.Long != tt.long {
-				t.Errorf("got %v %q long %q\nwant %v %q long %q", got.State, got.Output, got.Long, tt.state, tt.output, tt.long)
-			}
-			if perf := check.FormatPerfdata(got.Perfdata); perf != tt.perf {
-				t.Errorf("perfdata\n got %s\nwant %s", perf, tt.perf)
-			}
+			got := plugintest.Run(t, c, "memory", tt.values)
+			plugintest.WantResult(t, got, tt.state, tt.output, tt.long, tt.perf)
 		})
 	}
 }
 
 func TestConfigureRejects(t *testing.T) {
 	c := sdktest.ServeCheck(t, New())
-	tests := []struct {
-		name   string
-		values sdk.Values
-		want   sdk.ConfigErrors
-	}{
-		{"bad ranges and state", sdk.Values{"warning": "abc", "swap_critical": "5:1", "no_swap": "maybe"},
-			sdk.ConfigErrors{
+	plugintest.WantRejections(t, c, []plugintest.Rejection{
+		{Name: "bad ranges and state", Values: sdk.Values{"warning": "abc", "swap_critical": "5:1", "no_swap": "maybe"},
+			Want: sdk.ConfigErrors{
 				{Attribute: "no_swap", Message: `attribute "no_swap": unknown state "maybe": want ok, warning, critical or unknown`},
 				{Attribute: "swap_critical", Message: `attribute "swap_critical": parsing range "5:1": start 5 is greater than end 1`},
 				{Attribute: "warning", Message: `attribute "warning": parsing range "abc": end: "abc" is not a number`},
 			}},
-		{"empty range", sdk.Values{"critical": ""},
-			sdk.ConfigErrors{{Attribute: "critical", Message: `attribute "critical": parsing range "": empty`}}},
-		{"unknown attribute", sdk.Values{"swap": "50"},
-			sdk.ConfigErrors{{Attribute: "swap", Message: `unknown attribute "swap"; this plugin accepts critical, no_swap, swap_critical, swap_warning, warning`}}},
-		{"wrong type", sdk.Values{"no_swap": true},
-			sdk.ConfigErrors{{Attribute: "no_swap", Message: `attribute "no_swap": want string, got bool`}}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := c.Configure(testContext(t), sdk.Config{ID: "bad", Values: tt.values})
-			var got sdk.ConfigErrors
-			if !errors.As(err, &got) || !reflect.DeepEqual(got, tt.want) {
-				t.Fatalf("Configure:\n got %#v\nwant %#v", err, tt.want)
-			}
-		})
-	}
+		{Name: "empty range", Values: sdk.Values{"critical": ""},
+			Want: sdk.ConfigErrors{{Attribute: "critical", Message: `attribute "critical": parsing range "": empty`}}},
+		{Name: "unknown attribute", Values: sdk.Values{"swap": "50"},
+			Want: sdk.ConfigErrors{{Attribute: "swap", Message: `unknown attribute "swap"; this plugin accepts critical, no_swap, swap_critical, swap_warning, warning`}}},
+		{Name: "wrong type", Values: sdk.Values{"no_swap": true},
+			Want: sdk.ConfigErrors{{Attribute: "no_swap", Message: `attribute "no_swap": want string, got bool`}}},
+	})
 }
 
 // TestCheckRealProc reads this machine's /proc/meminfo; MemTotal and
@@ -141,7 +101,7 @@ func TestCheckRealProc(t *testing.T) {
 	c := sdktest.ServeCheck(t, New())
 
 	t.Run("generous thresholds", func(t *testing.T) {
-		got := run(t, c, sdk.Values{"warning": "100", "critical": "100", "swap_warning": "100"})
+		got := plugintest.Run(t, c, "memory", sdk.Values{"warning": "100", "critical": "100", "swap_warning": "100"})
 		if got.State != check.OK || !strings.HasPrefix(got.Output, "MEMORY OK - ") || got.Long != "" {
 			t.Fatalf("got %v %q long %q", got.State, got.Output, got.Long)
 		}
@@ -166,7 +126,7 @@ func TestCheckRealProc(t *testing.T) {
 		}
 	})
 	t.Run("always critical", func(t *testing.T) {
-		got := run(t, c, sdk.Values{"critical": "@0:100"})
+		got := plugintest.Run(t, c, "memory", sdk.Values{"critical": "@0:100"})
 		if got.State != check.Critical || !strings.HasPrefix(got.Output, "MEMORY CRITICAL - ") ||
 			!strings.HasPrefix(got.Long, "memory used ") || !strings.HasSuffix(got.Long, "% is CRITICAL (range @0:100)") {
 			t.Fatalf("got %v %q long %q", got.State, got.Output, got.Long)

@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/vakt/vakt/plugins/internal/plugintest"
 	"github.com/vakt/vakt/plugins/sdk"
 )
 
@@ -78,7 +79,7 @@ func TestMain(m *testing.M) {
 		fmt.Println("ERROR", err)
 		os.Exit(1)
 	}
-	got, err := New().Check(context.Background(), sdk.Request{Config: sdk.Config{Values: values}, Host: localhost()})
+	got, err := New().Check(context.Background(), sdk.Request{Config: sdk.Config{Values: values}, Host: plugintest.Localhost()})
 	if err != nil {
 		fmt.Println("ERROR", err)
 		os.Exit(1)

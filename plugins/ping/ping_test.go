@@ -7,7 +7,6 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
-	"sort"
 	"testing"
 	"time"
 
@@ -15,14 +14,10 @@ import (
 	"golang.org/x/net/icmp"
 
 	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/plugins/internal/plugintest"
 	"github.com/vakt/vakt/plugins/sdk"
 	"github.com/vakt/vakt/plugins/sdk/sdktest"
 )
-
-// generous bounds every call.
-const generous = 2 * time.Minute
-
-func localhost() sdk.Host { return sdk.Host{Name: "localhost", Address: "127.0.0.1"} }
 
 // openError tries to open an ICMP socket of a kind ("ip4:icmp" raw,
 // "udp4" datagram, and their IPv6 forms) and says why it could not.
@@ -56,8 +51,7 @@ func TestCheck(t *testing.T) {
 			"run as root or allow the group in net.ipv4.ping_group_range", rawErr, datagramErr)
 	}
 	checker := sdktest.ServeCheck(t, New())
-	ctx, cancel := context.WithTimeout(context.Background(), generous)
-	defer cancel()
+	ctx := plugintest.Context(t)
 
 	healthy := []struct {
 		name   string
@@ -66,10 +60,10 @@ func TestCheck(t *testing.T) {
 		long   *regexp.Regexp
 	}{
 		{name: "127.0.0.1", values: fast(sdk.Values{"host": "127.0.0.1"}), host: sdk.Host{Name: "elsewhere"}, long: okLong("127.0.0.1", `127\.0\.0\.1`)},
-		{name: "the check's host address", values: fast(sdk.Values{}), host: localhost(), long: okLong("127.0.0.1", `127\.0\.0\.1`)},
+		{name: "the check's host address", values: fast(sdk.Values{}), host: plugintest.Localhost(), long: okLong("127.0.0.1", `127\.0\.0\.1`)},
 		{name: "a name from /etc/hosts", values: fast(sdk.Values{"host": "localhost"}), host: sdk.Host{}, long: okLong("localhost", `(127\.0\.0\.1|::1)`)},
 		{name: "no thresholds", values: fast(sdk.Values{"host": "127.0.0.1", "rta_warning": "", "rta_critical": "", "pl_warning": "", "pl_critical": ""}),
-			host: localhost(), long: okLong("127.0.0.1", `127\.0\.0\.1`)},
+			host: plugintest.Localhost(), long: okLong("127.0.0.1", `127\.0\.0\.1`)},
 	}
 	for _, tt := range healthy {
 		t.Run(tt.name, func(t *testing.T) {
@@ -100,7 +94,7 @@ func TestCheck(t *testing.T) {
 	}
 	for _, tt := range thresholds {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := checker.Check(ctx, sdk.Request{Config: sdk.Config{Values: tt.values}, Check: "ping", Host: localhost()})
+			got, err := checker.Check(ctx, sdk.Request{Config: sdk.Config{Values: tt.values}, Check: "ping", Host: plugintest.Localhost()})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -111,7 +105,7 @@ func TestCheck(t *testing.T) {
 	}
 
 	t.Run("perfdata", func(t *testing.T) {
-		got, err := checker.Check(ctx, sdk.Request{Config: sdk.Config{Values: fast(sdk.Values{})}, Check: "ping", Host: localhost()})
+		got, err := checker.Check(ctx, sdk.Request{Config: sdk.Config{Values: fast(sdk.Values{})}, Check: "ping", Host: plugintest.Localhost()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -142,7 +136,7 @@ func TestCheck(t *testing.T) {
 	}
 	for _, tt := range sockets {
 		t.Run("privileged "+tt.privileged, func(t *testing.T) {
-			got, err := checker.Check(ctx, sdk.Request{Config: sdk.Config{Values: fast(sdk.Values{"privileged": tt.privileged})}, Check: "ping", Host: localhost()})
+			got, err := checker.Check(ctx, sdk.Request{Config: sdk.Config{Values: fast(sdk.Values{"privileged": tt.privileged})}, Check: "ping", Host: plugintest.Localhost()})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -176,8 +170,7 @@ func TestCheckIPv6(t *testing.T) {
 		t.Skipf("no ICMPv6 socket on ::1 for this process (raw: %v; datagram: %v)", rawErr, datagramErr)
 	}
 	checker := sdktest.ServeCheck(t, New())
-	ctx, cancel := context.WithTimeout(context.Background(), generous)
-	defer cancel()
+	ctx := plugintest.Context(t)
 	got, err := checker.Check(ctx, sdk.Request{Config: sdk.Config{Values: fast(sdk.Values{})}, Check: "ping6",
 		Host: sdk.Host{Name: "localhost6", Address: "::1"}})
 	if err != nil {
@@ -273,7 +266,7 @@ func mustValues(t *testing.T, in sdk.Values) sdk.Values {
 func TestCheckCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := New().Check(ctx, sdk.Request{Config: sdk.Config{Values: mustValues(t, sdk.Values{})}, Host: localhost()})
+	_, err := New().Check(ctx, sdk.Request{Config: sdk.Config{Values: mustValues(t, sdk.Values{})}, Host: plugintest.Localhost()})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Check with a cancelled context: got %v, want context.Canceled", err)
 	}
@@ -281,123 +274,54 @@ func TestCheckCancelled(t *testing.T) {
 
 func TestConfigure(t *testing.T) {
 	checker := sdktest.ServeCheck(t, New())
-	ctx, cancel := context.WithTimeout(context.Background(), generous)
-	defer cancel()
 	type e = sdk.AttributeError
-	tests := []struct {
-		name   string
-		values sdk.Values
-		want   sdk.ConfigErrors
-	}{
-		{name: "zero count", values: sdk.Values{"count": 0},
-			want: sdk.ConfigErrors{{Attribute: "count", Message: `attribute "count": want a whole number from 1 to 1000, got 0`}}},
-		{name: "negative count", values: sdk.Values{"count": -3},
-			want: sdk.ConfigErrors{{Attribute: "count", Message: `attribute "count": want a whole number from 1 to 1000, got -3`}}},
-		{name: "fractional count", values: sdk.Values{"count": 2.5},
-			want: sdk.ConfigErrors{{Attribute: "count", Message: `attribute "count": want a whole number from 1 to 1000, got 2.5`}}},
-		{name: "count too large", values: sdk.Values{"count": 1001},
-			want: sdk.ConfigErrors{{Attribute: "count", Message: `attribute "count": want a whole number from 1 to 1000, got 1001`}}},
-		{name: "count as a string", values: sdk.Values{"count": "5"},
-			want: sdk.ConfigErrors{{Attribute: "count", Message: `attribute "count": want number, got string`}}},
-		{name: "interval too short", values: sdk.Values{"interval": "1ms"},
-			want: sdk.ConfigErrors{{Attribute: "interval", Message: `attribute "interval": must be at least 10ms, got 1ms`}}},
-		{name: "interval not a duration", values: sdk.Values{"interval": "1"},
-			want: sdk.ConfigErrors{{Attribute: "interval", Message: `attribute "interval": invalid duration "1" (want e.g. 30s, 5m, 1h30m)`}}},
-		{name: "zero timeout", values: sdk.Values{"timeout": "0s"},
-			want: sdk.ConfigErrors{{Attribute: "timeout", Message: `attribute "timeout": must be positive, got 0s`}}},
-		{name: "privileged not a choice", values: sdk.Values{"privileged": "yes"},
-			want: sdk.ConfigErrors{{Attribute: "privileged", Message: `attribute "privileged": want "auto", "true" or "false", got "yes"`}}},
-		{name: "privileged as a bool", values: sdk.Values{"privileged": true},
-			want: sdk.ConfigErrors{{Attribute: "privileged", Message: `attribute "privileged": want string, got bool`}}},
-		{name: "bad ranges", values: sdk.Values{"rta_warning": "fast", "pl_critical": "60:20"},
-			want: sdk.ConfigErrors{
+	plugintest.WantRejections(t, checker, []plugintest.Rejection{
+		{Name: "zero count", Values: sdk.Values{"count": 0},
+			Want: sdk.ConfigErrors{{Attribute: "count", Message: `attribute "count": want a whole number from 1 to 1000, got 0`}}},
+		{Name: "negative count", Values: sdk.Values{"count": -3},
+			Want: sdk.ConfigErrors{{Attribute: "count", Message: `attribute "count": want a whole number from 1 to 1000, got -3`}}},
+		{Name: "fractional count", Values: sdk.Values{"count": 2.5},
+			Want: sdk.ConfigErrors{{Attribute: "count", Message: `attribute "count": want a whole number from 1 to 1000, got 2.5`}}},
+		{Name: "count too large", Values: sdk.Values{"count": 1001},
+			Want: sdk.ConfigErrors{{Attribute: "count", Message: `attribute "count": want a whole number from 1 to 1000, got 1001`}}},
+		{Name: "count as a string", Values: sdk.Values{"count": "5"},
+			Want: sdk.ConfigErrors{{Attribute: "count", Message: `attribute "count": want number, got string`}}},
+		{Name: "interval too short", Values: sdk.Values{"interval": "1ms"},
+			Want: sdk.ConfigErrors{{Attribute: "interval", Message: `attribute "interval": must be at least 10ms, got 1ms`}}},
+		{Name: "interval not a duration", Values: sdk.Values{"interval": "1"},
+			Want: sdk.ConfigErrors{{Attribute: "interval", Message: `attribute "interval": invalid duration "1" (want e.g. 30s, 5m, 1h30m)`}}},
+		{Name: "zero timeout", Values: sdk.Values{"timeout": "0s"},
+			Want: sdk.ConfigErrors{{Attribute: "timeout", Message: `attribute "timeout": must be positive, got 0s`}}},
+		{Name: "privileged not a choice", Values: sdk.Values{"privileged": "yes"},
+			Want: sdk.ConfigErrors{{Attribute: "privileged", Message: `attribute "privileged": want "auto", "true" or "false", got "yes"`}}},
+		{Name: "privileged as a bool", Values: sdk.Values{"privileged": true},
+			Want: sdk.ConfigErrors{{Attribute: "privileged", Message: `attribute "privileged": want string, got bool`}}},
+		{Name: "bad ranges", Values: sdk.Values{"rta_warning": "fast", "pl_critical": "60:20"},
+			Want: sdk.ConfigErrors{
 				e{Attribute: "rta_warning", Message: `attribute "rta_warning": parsing range "fast": end: "fast" is not a number`},
 				e{Attribute: "pl_critical", Message: `attribute "pl_critical": parsing range "60:20": start 60 is greater than end 20`}}},
-		{name: "unknown attribute", values: sdk.Values{"hostname": "127.0.0.1"},
-			want: sdk.ConfigErrors{{Attribute: "hostname", Message: `unknown attribute "hostname"; this plugin accepts count, host, interval, pl_critical, pl_warning, privileged, rta_critical, rta_warning, timeout`}}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := checker.Configure(ctx, sdk.Config{ID: "bad", Values: tt.values})
-			var got sdk.ConfigErrors
-			if !errors.As(err, &got) || !reflect.DeepEqual(got, tt.want) {
-				t.Fatalf("Configure:\n got %#v\nwant %#v", err, tt.want)
-			}
-			_, err = checker.Check(ctx, sdk.Request{Config: sdk.Config{Values: tt.values}, Check: "bad", Host: localhost()})
-			if !errors.As(err, &got) || !reflect.DeepEqual(got, tt.want) {
-				t.Fatalf("Check:\n got %#v\nwant %#v", err, tt.want)
-			}
-		})
-	}
+		{Name: "unknown attribute", Values: sdk.Values{"hostname": "127.0.0.1"},
+			Want: sdk.ConfigErrors{{Attribute: "hostname", Message: `unknown attribute "hostname"; this plugin accepts count, host, interval, pl_critical, pl_warning, privileged, rta_critical, rta_warning, timeout`}}},
+	})
 }
 
 func TestInfo(t *testing.T) {
-	info, err := New().Info(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if info.Name != "ping" || info.Version != Version || info.Description == "" {
-		t.Fatalf("Info: %+v", info)
-	}
-	if err := info.Schema.Validate(); err != nil {
-		t.Fatal(err)
-	}
+	plugintest.CheckInfo(t, New(), "ping", Version)
 }
 
 // TestSampleConfig keeps sample.hcl and README.md in step with the schema.
 func TestSampleConfig(t *testing.T) {
-	s := schema()
-	attrs, plugin := sampleConfigBlock(t)
-	if plugin != Name {
-		t.Errorf("sample.hcl: plugin = %q, want %q", plugin, Name)
-	}
-	set := toValues(t, s, attrs)
-	values, err := s.ValidateValues(set)
-	if err != nil {
-		t.Fatalf("sample.hcl: %v", err)
-	}
-	if err := New().Configure(context.Background(), sdk.Config{ID: "sample", Values: values}); err != nil {
-		t.Fatalf("sample.hcl: Configure: %v", err)
-	}
-	all := toValues(t, s, sampleCommented(t))
-	for name, v := range set {
-		all[name] = v
-	}
-	if _, err := s.ValidateValues(all); err != nil {
-		t.Fatalf("sample.hcl, commented attributes: %v", err)
-	}
-	var names, documented []string
-	for _, a := range s {
-		names = append(names, a.Name)
-	}
-	for name := range all {
-		documented = append(documented, name)
-	}
-	sort.Strings(names)
-	sort.Strings(documented)
-	if !slices.Equal(documented, names) {
-		t.Errorf("sample.hcl documents %v, want %v", documented, names)
-	}
-	readme := readmeAttributes(t)
-	sort.Strings(readme)
-	if !slices.Equal(readme, names) {
-		t.Errorf("README.md documents %v, want %v", readme, names)
-	}
+	plugintest.CheckSample(t, New(), SampleConfig(), plugintest.SampleRules{ShowsDefaults: true, FullAccepted: true})
+	plugintest.CheckReadme(t, New(), "README.md")
 }
 
 // TestExample runs checks.d/examples/plugin-ping.hcl: 127.0.0.1.
 func TestExample(t *testing.T) {
-	values := exampleValues(t, schema())
+	plugintest.ExampleValues(t, Name, schema()) // decodes, even where it cannot run
 	if rawErr, datagramErr := openError("ip4:icmp", ""), openError("udp4", ""); rawErr != nil && datagramErr != nil {
 		t.Skipf("this machine allows no ICMP socket to this process (raw: %v; datagram: %v)", rawErr, datagramErr)
 	}
-	checker := sdktest.ServeCheck(t, New())
-	ctx, cancel := context.WithTimeout(context.Background(), generous)
-	defer cancel()
-	got, err := checker.Check(ctx, sdk.Request{Config: sdk.Config{ID: "example", Values: values}, Check: "example-plugin-ping", Host: localhost()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := plugintest.RunExample(t, New())
 	if got.State != check.OK || !okOutput.MatchString(got.Output) {
 		t.Fatalf("got %v %q, want OK %s", got.State, got.Output, okOutput)
 	}

@@ -15,12 +15,12 @@ import (
 	"os/user"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
 
 	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/plugins/internal/configcheck"
 	"github.com/vakt/vakt/plugins/sdk"
 )
 
@@ -78,20 +78,13 @@ type settings struct {
 
 // parseSettings reads validated Values, reporting every problem.
 func parseSettings(v sdk.Values) (settings, error) {
-	var errs sdk.ConfigErrors
-	fail := func(attr, msg string) {
-		prefix := ""
-		if attr != "" {
-			prefix = fmt.Sprintf("attribute %q: ", attr)
-		}
-		errs = append(errs, sdk.AttributeError{Attribute: attr, Message: prefix + msg})
-	}
+	var p configcheck.Problems
 	var s settings
 	selectors := 0
 	if name, set := v["name"].(string); set {
 		selectors++
 		if name == "" {
-			fail("name", `empty; give the program's name, e.g. "sshd"`)
+			p.Add("name", `empty; give the program's name, e.g. "sshd"`)
 		}
 		s.name = name
 	}
@@ -100,44 +93,29 @@ func parseSettings(v sdk.Values) (settings, error) {
 		re, err := regexp.Compile(expr)
 		switch {
 		case expr == "":
-			fail("cmdline_regexp", "empty; give a regular expression the command line must match")
+			p.Add("cmdline_regexp", "empty; give a regular expression the command line must match")
 		case err != nil:
-			fail("cmdline_regexp", err.Error())
+			p.Add("cmdline_regexp", "%v", err)
 		}
 		s.cmdline = re
 	}
 	if u, set := v["user"].(string); set {
 		selectors++
 		if u == "" {
-			fail("user", "empty; give a user name or a uid")
+			p.Add("user", "empty; give a user name or a uid")
 		}
 		s.user = u
 	}
 	switch all := v.Bool("all"); {
 	case all && selectors > 0:
-		fail("all", "all = true counts every process; it cannot be combined with name, cmdline_regexp or user")
+		p.Add("all", "all = true counts every process; it cannot be combined with name, cmdline_regexp or user")
 	case !all && selectors == 0:
-		fail("", "choose the processes to count: set name, cmdline_regexp or user, or all = true to count every process")
+		p.Add("", "choose the processes to count: set name, cmdline_regexp or user, or all = true to count every process")
 	}
-	for _, attr := range []string{"warning", "critical"} {
-		text, set := v[attr].(string)
-		if !set {
-			continue
-		}
-		r, err := check.ParseRange(text)
-		if err != nil {
-			fail(attr, err.Error())
-			continue
-		}
-		if attr == "warning" {
-			s.warn = &r
-		} else {
-			s.crit = &r
-		}
-	}
-	if len(errs) > 0 {
-		sort.SliceStable(errs, func(i, j int) bool { return errs[i].Attribute < errs[j].Attribute })
-		return settings{}, errs
+	s.warn = p.SetRange(v, "warning")
+	s.crit = p.SetRange(v, "critical")
+	if err := p.ErrByAttribute(); err != nil {
+		return settings{}, err
 	}
 	return s, nil
 }

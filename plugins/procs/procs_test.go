@@ -1,21 +1,18 @@
 package procs
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"os/user"
 	"path/filepath"
-	"reflect"
 	"regexp"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/plugins/internal/plugintest"
 	"github.com/vakt/vakt/plugins/sdk"
 	"github.com/vakt/vakt/plugins/sdk/sdktest"
 )
@@ -69,26 +66,6 @@ func startHelpers(t *testing.T, path string, n int, args ...string) (stop func()
 	}
 	t.Cleanup(stop)
 	return stop
-}
-
-func testContext(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	t.Cleanup(cancel)
-	return ctx
-}
-
-// run configures values and runs the check once, over gRPC.
-func run(t *testing.T, c sdk.Checker, values sdk.Values) check.Result {
-	t.Helper()
-	ctx := testContext(t)
-	if err := c.Configure(ctx, sdk.Config{ID: "procs", Values: values}); err != nil {
-		t.Fatalf("Configure(%v): %v", values, err)
-	}
-	r, err := c.Check(ctx, sdk.Request{Config: sdk.Config{ID: "procs"}, Check: "procs", Host: sdk.Host{Name: "localhost"}})
-	if err != nil {
-		t.Fatalf("Check: %v", err)
-	}
-	return r
 }
 
 func TestCheckFixtures(t *testing.T) {
@@ -148,58 +125,40 @@ func TestCheckFixtures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := sdktest.ServeCheck(t, &Plugin{procDir: tt.procDir, selfPID: tt.selfPID})
-			got := run(t, c, tt.values)
-			if got.State != tt.state || got.Output != tt.output || got.Long != tt.long {
-				t.Errorf("got %v %q long %q\nwant %v %q long %q", got.State, got.Output, got.Long, tt.state, tt.output, tt.long)
-			}
-			if perf := check.FormatPerfdata(got.Perfdata); perf != tt.perf {
-				t.Errorf("perfdata\n got %s\nwant %s", perf, tt.perf)
-			}
+			got := plugintest.Run(t, c, "procs", tt.values)
+			plugintest.WantResult(t, got, tt.state, tt.output, tt.long, tt.perf)
 		})
 	}
 }
 
 func TestConfigureRejects(t *testing.T) {
 	c := sdktest.ServeCheck(t, New())
-	tests := []struct {
-		name   string
-		values sdk.Values
-		want   sdk.ConfigErrors
-	}{
-		{"nothing to count", sdk.Values{"critical": "1:"},
-			sdk.ConfigErrors{{Message: "choose the processes to count: set name, cmdline_regexp or user, or all = true to count every process"}}},
-		{"all = false and nothing else", sdk.Values{"all": false},
-			sdk.ConfigErrors{{Message: "choose the processes to count: set name, cmdline_regexp or user, or all = true to count every process"}}},
-		{"empty name", sdk.Values{"name": ""},
-			sdk.ConfigErrors{{Attribute: "name", Message: `attribute "name": empty; give the program's name, e.g. "sshd"`}}},
-		{"empty regexp and user", sdk.Values{"cmdline_regexp": "", "user": ""},
-			sdk.ConfigErrors{
+	plugintest.WantRejections(t, c, []plugintest.Rejection{
+		{Name: "nothing to count", Values: sdk.Values{"critical": "1:"},
+			Want: sdk.ConfigErrors{{Message: "choose the processes to count: set name, cmdline_regexp or user, or all = true to count every process"}}},
+		{Name: "all = false and nothing else", Values: sdk.Values{"all": false},
+			Want: sdk.ConfigErrors{{Message: "choose the processes to count: set name, cmdline_regexp or user, or all = true to count every process"}}},
+		{Name: "empty name", Values: sdk.Values{"name": ""},
+			Want: sdk.ConfigErrors{{Attribute: "name", Message: `attribute "name": empty; give the program's name, e.g. "sshd"`}}},
+		{Name: "empty regexp and user", Values: sdk.Values{"cmdline_regexp": "", "user": ""},
+			Want: sdk.ConfigErrors{
 				{Attribute: "cmdline_regexp", Message: `attribute "cmdline_regexp": empty; give a regular expression the command line must match`},
 				{Attribute: "user", Message: `attribute "user": empty; give a user name or a uid`},
 			}},
-		{"bad regexp", sdk.Values{"cmdline_regexp": "nginx: (master"},
-			sdk.ConfigErrors{{Attribute: "cmdline_regexp", Message: "attribute \"cmdline_regexp\": error parsing regexp: missing closing ): `nginx: (master`"}}},
-		{"all with a name", sdk.Values{"all": true, "name": "sshd"},
-			sdk.ConfigErrors{{Attribute: "all", Message: `attribute "all": all = true counts every process; it cannot be combined with name, cmdline_regexp or user`}}},
-		{"bad ranges", sdk.Values{"name": "sshd", "warning": "1:x", "critical": "5:1"},
-			sdk.ConfigErrors{
+		{Name: "bad regexp", Values: sdk.Values{"cmdline_regexp": "nginx: (master"},
+			Want: sdk.ConfigErrors{{Attribute: "cmdline_regexp", Message: "attribute \"cmdline_regexp\": error parsing regexp: missing closing ): `nginx: (master`"}}},
+		{Name: "all with a name", Values: sdk.Values{"all": true, "name": "sshd"},
+			Want: sdk.ConfigErrors{{Attribute: "all", Message: `attribute "all": all = true counts every process; it cannot be combined with name, cmdline_regexp or user`}}},
+		{Name: "bad ranges", Values: sdk.Values{"name": "sshd", "warning": "1:x", "critical": "5:1"},
+			Want: sdk.ConfigErrors{
 				{Attribute: "critical", Message: `attribute "critical": parsing range "5:1": start 5 is greater than end 1`},
 				{Attribute: "warning", Message: `attribute "warning": parsing range "1:x": end: "x" is not a number`},
 			}},
-		{"unknown attribute", sdk.Values{"name": "sshd", "command": "sshd"},
-			sdk.ConfigErrors{{Attribute: "command", Message: `unknown attribute "command"; this plugin accepts all, cmdline_regexp, critical, name, user, warning`}}},
-		{"wrong type", sdk.Values{"user": 0},
-			sdk.ConfigErrors{{Attribute: "user", Message: `attribute "user": want string, got number`}}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := c.Configure(testContext(t), sdk.Config{ID: "bad", Values: tt.values})
-			var got sdk.ConfigErrors
-			if !errors.As(err, &got) || !reflect.DeepEqual(got, tt.want) {
-				t.Fatalf("Configure:\n got %#v\nwant %#v", err, tt.want)
-			}
-		})
-	}
+		{Name: "unknown attribute", Values: sdk.Values{"name": "sshd", "command": "sshd"},
+			Want: sdk.ConfigErrors{{Attribute: "command", Message: `unknown attribute "command"; this plugin accepts all, cmdline_regexp, critical, name, user, warning`}}},
+		{Name: "wrong type", Values: sdk.Values{"user": 0},
+			Want: sdk.ConfigErrors{{Attribute: "user", Message: `attribute "user": want string, got number`}}},
+	})
 }
 
 // TestCheckRealProcesses counts processes this test starts, in the real
@@ -253,7 +212,7 @@ func TestCheckRealProcesses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := run(t, c, tt.values)
+			got := plugintest.Run(t, c, "procs", tt.values)
 			if got.State != tt.state || got.Output != tt.output {
 				t.Errorf("got %v %q long %q\nwant %v %q", got.State, got.Output, got.Long, tt.state, tt.output)
 			}
@@ -264,7 +223,7 @@ func TestCheckRealProcesses(t *testing.T) {
 	}
 
 	t.Run("every process", func(t *testing.T) {
-		got := run(t, c, sdk.Values{"all": true, "critical": "6:"})
+		got := plugintest.Run(t, c, "procs", sdk.Values{"all": true, "critical": "6:"})
 		if got.State != check.OK || len(got.Perfdata) != 1 || got.Perfdata[0].Value < 6 {
 			t.Fatalf("got %v %q %s; want OK and at least the 5 helpers and PID 1", got.State, got.Output, check.FormatPerfdata(got.Perfdata))
 		}
@@ -275,7 +234,7 @@ func TestCheckRealProcesses(t *testing.T) {
 
 	t.Run("gone once stopped", func(t *testing.T) {
 		stop()
-		got := run(t, c, sdk.Values{"cmdline_regexp": markerRE, "critical": "1:"})
+		got := plugintest.Run(t, c, "procs", sdk.Values{"cmdline_regexp": markerRE, "critical": "1:"})
 		want := fmt.Sprintf("PROCS CRITICAL - 0 processes with command line matching %q", markerRE)
 		if got.State != check.Critical || got.Output != want || got.Long != "process count 0 is CRITICAL (range 1:)" {
 			t.Fatalf("got %v %q long %q, want CRITICAL %q", got.State, got.Output, got.Long, want)

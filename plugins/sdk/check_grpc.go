@@ -34,11 +34,7 @@ func (p *CheckPlugin) GRPCServer(_ *plugin.GRPCBroker, s *grpc.Server) error {
 	if p.Impl == nil {
 		return errors.New("serving a check plugin: no implementation given")
 	}
-	logger := p.Logger
-	if logger == nil {
-		logger = hclog.NewNullLogger()
-	}
-	pluginv1.RegisterCheckPluginServer(s, &checkServer{impl: p.Impl, log: logger, configs: newConfigStore(p.Impl)})
+	pluginv1.RegisterCheckPluginServer(s, &checkServer{impl: p.Impl, log: orDiscard(p.Logger), configs: newConfigStore(p.Impl)})
 	return nil
 }
 
@@ -56,19 +52,11 @@ type checkServer struct {
 }
 
 func (s *checkServer) Info(ctx context.Context, _ *pluginv1.InfoRequest) (*pluginv1.InfoResponse, error) {
-	info, err := s.impl.Info(withLogger(ctx, s.log))
-	if err != nil {
-		return nil, serverError(ctx, err)
-	}
-	resp, err := infoToProto(info)
-	if err != nil {
-		return nil, serverError(ctx, fmt.Errorf("describing the plugin: %w", err))
-	}
-	return resp, nil
+	return describe(ctx, s.impl, s.log)
 }
 
 func (s *checkServer) Configure(ctx context.Context, req *pluginv1.ConfigureRequest) (*pluginv1.ConfigureResponse, error) {
-	return s.configs.handleConfigure(withLogger(ctx, s.log.With("config", req.GetConfig().GetId())), req)
+	return s.configs.handleConfigure(ctx, s.log, req)
 }
 
 func (s *checkServer) Check(ctx context.Context, req *pluginv1.CheckRequest) (*pluginv1.CheckResponse, error) {
@@ -100,37 +88,11 @@ type checkClient struct {
 }
 
 func (c *checkClient) Info(ctx context.Context) (Info, error) {
-	resp, err := c.client.Info(ctx, &pluginv1.InfoRequest{})
-	if err != nil {
-		return Info{}, callError("plugin info", checkService, err)
-	}
-	info, err := infoFromProto(resp)
-	if err != nil {
-		return Info{}, fmt.Errorf("plugin info: %w", err)
-	}
-	return info, nil
+	return infoCall(ctx, checkService, c.client.Info)
 }
 
 func (c *checkClient) Configure(ctx context.Context, cfg Config) error {
 	return configureCall(ctx, cfg, checkService, c.client.Configure)
-}
-
-// configureCall is the host side of Configure for both plugin kinds.
-func configureCall(ctx context.Context, cfg Config, service string,
-	call func(context.Context, *pluginv1.ConfigureRequest, ...grpc.CallOption) (*pluginv1.ConfigureResponse, error),
-) error {
-	pc, err := configToProto(cfg)
-	if err != nil {
-		return fmt.Errorf("configure: %w", err)
-	}
-	resp, err := call(ctx, &pluginv1.ConfigureRequest{Config: pc})
-	if err != nil {
-		return callError(fmt.Sprintf("configure %q", cfg.ID), service, err)
-	}
-	if errs := attributeErrorsFromProto(resp.GetErrors()); len(errs) > 0 {
-		return errs
-	}
-	return nil
 }
 
 func (c *checkClient) Check(ctx context.Context, req Request) (check.Result, error) {

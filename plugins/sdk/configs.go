@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/hashicorp/go-hclog"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -71,8 +72,10 @@ func (s *configStore) configure(ctx context.Context, pc *pluginv1.Config) (Confi
 	return cfg, nil, nil
 }
 
-// handleConfigure serves the Configure method.
-func (s *configStore) handleConfigure(ctx context.Context, req *pluginv1.ConfigureRequest) (*pluginv1.ConfigureResponse, error) {
+// handleConfigure serves the Configure method; the plugin's calls log to
+// log, tagged with the config's id.
+func (s *configStore) handleConfigure(ctx context.Context, log hclog.Logger, req *pluginv1.ConfigureRequest) (*pluginv1.ConfigureResponse, error) {
+	ctx = withLogger(ctx, log.With("config", req.GetConfig().GetId()))
 	if req.GetConfig() != nil && req.GetConfig().GetId() == "" {
 		return &pluginv1.ConfigureResponse{Errors: attributeErrorsToProto(ConfigErrors{{Message: "the config has no id"}})}, nil
 	}
@@ -104,38 +107,4 @@ func (s *configStore) resolve(ctx context.Context, id string, inline *pluginv1.C
 		return Config{}, nil, status.Errorf(codes.NotFound, "config %q was not configured", id)
 	}
 	return cfg, nil, nil
-}
-
-// callError turns the error of a call to a plugin into one that says what
-// was being done and keeps what the host acts on: the context's
-// cancellation or deadline, and ErrNotConfigured.
-func callError(what, service string, err error) error {
-	st, ok := status.FromError(err)
-	if !ok {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	switch st.Code() {
-	case codes.DeadlineExceeded:
-		return fmt.Errorf("%s: %w (%s)", what, context.DeadlineExceeded, st.Message())
-	case codes.Canceled:
-		return fmt.Errorf("%s: %w (%s)", what, context.Canceled, st.Message())
-	case codes.NotFound:
-		return fmt.Errorf("%s: %w: %s", what, ErrNotConfigured, st.Message())
-	case codes.Unimplemented:
-		return fmt.Errorf("%s: the plugin does not serve %s (is it another kind of plugin?): %s", what, service, st.Message())
-	case codes.Unknown, codes.Internal:
-		return fmt.Errorf("%s: the plugin failed: %s", what, st.Message())
-	case codes.ResourceExhausted:
-		return fmt.Errorf("%s: the plugin's answer is too large: %s", what, st.Message())
-	}
-	return fmt.Errorf("%s: %w", what, err)
-}
-
-// serverError turns an error of the plugin's own code into a gRPC status,
-// keeping the context's cancellation visible as such.
-func serverError(ctx context.Context, err error) error {
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return status.FromContextError(ctxErr).Err()
-	}
-	return status.Error(codes.Unknown, err.Error())
 }

@@ -32,11 +32,7 @@ func (p *NotifierPlugin) GRPCServer(_ *plugin.GRPCBroker, s *grpc.Server) error 
 	if p.Impl == nil {
 		return errors.New("serving a notifier plugin: no implementation given")
 	}
-	logger := p.Logger
-	if logger == nil {
-		logger = hclog.NewNullLogger()
-	}
-	pluginv1.RegisterNotifierPluginServer(s, &notifierServer{impl: p.Impl, log: logger, configs: newConfigStore(p.Impl)})
+	pluginv1.RegisterNotifierPluginServer(s, &notifierServer{impl: p.Impl, log: orDiscard(p.Logger), configs: newConfigStore(p.Impl)})
 	return nil
 }
 
@@ -54,19 +50,11 @@ type notifierServer struct {
 }
 
 func (s *notifierServer) Info(ctx context.Context, _ *pluginv1.InfoRequest) (*pluginv1.InfoResponse, error) {
-	info, err := s.impl.Info(withLogger(ctx, s.log))
-	if err != nil {
-		return nil, serverError(ctx, err)
-	}
-	resp, err := infoToProto(info)
-	if err != nil {
-		return nil, serverError(ctx, fmt.Errorf("describing the plugin: %w", err))
-	}
-	return resp, nil
+	return describe(ctx, s.impl, s.log)
 }
 
 func (s *notifierServer) Configure(ctx context.Context, req *pluginv1.ConfigureRequest) (*pluginv1.ConfigureResponse, error) {
-	return s.configs.handleConfigure(withLogger(ctx, s.log.With("config", req.GetConfig().GetId())), req)
+	return s.configs.handleConfigure(ctx, s.log, req)
 }
 
 func (s *notifierServer) Notify(ctx context.Context, req *pluginv1.NotifyRequest) (*pluginv1.NotifyResponse, error) {
@@ -98,15 +86,7 @@ type notifierClient struct {
 }
 
 func (c *notifierClient) Info(ctx context.Context) (Info, error) {
-	resp, err := c.client.Info(ctx, &pluginv1.InfoRequest{})
-	if err != nil {
-		return Info{}, callError("plugin info", notifierService, err)
-	}
-	info, err := infoFromProto(resp)
-	if err != nil {
-		return Info{}, fmt.Errorf("plugin info: %w", err)
-	}
-	return info, nil
+	return infoCall(ctx, notifierService, c.client.Info)
 }
 
 func (c *notifierClient) Configure(ctx context.Context, cfg Config) error {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/vakt/vakt/core/check"
 	"github.com/vakt/vakt/plugins/sdk"
+	"github.com/vakt/vakt/plugins/sdk/sdktest"
 )
 
 // These tests run the test plugins of testdata/sdkplugins as real processes
@@ -39,7 +40,7 @@ func floatPtr(v float64) *float64       { return &v }
 
 func TestCheckPluginProcess(t *testing.T) {
 	bin := buildPlugin(t, "echo")
-	lines := newLogLines()
+	lines := sdktest.NewLogLines()
 	client := startPlugin(t, bin, "echo", zerolog.New(lines))
 	checker, err := sdk.DispenseChecker(client)
 	if err != nil {
@@ -180,7 +181,7 @@ func TestCheckPluginProcess(t *testing.T) {
 	})
 
 	t.Run("a plugin's log line reaches zerolog tagged with the plugin name", func(t *testing.T) {
-		got := lines.waitFor(t, map[string]any{"message": "check ran", "check": "web_check"})
+		got := lines.WaitFor(t, map[string]any{"message": "check ran", "check": "web_check"})
 		want := map[string]any{"level": "info", "plugin": "echo", "logger": "echo", "message": "check ran",
 			"check": "web_check", "host": "db1", "text": "hello"}
 		got = maps.Clone(got)
@@ -195,7 +196,7 @@ func TestCheckPluginProcess(t *testing.T) {
 			t.Fatalf("Check: %v", err)
 		}
 		for _, stream := range []string{"stdout", "stderr"} {
-			got := lines.waitFor(t, map[string]any{"stream": stream})
+			got := lines.WaitFor(t, map[string]any{"stream": stream})
 			want := map[string]any{"level": "info", "plugin": "echo", "stream": stream, "message": "printed to " + stream}
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("log line:\n got %v\nwant %v", got, want)
@@ -226,7 +227,7 @@ func TestCheckPluginProcess(t *testing.T) {
 			_, err := checker.Check(callCtx, sdk.Request{Config: sdk.Config{ID: "web"}, Check: "c", Host: sdk.Host{Name: "block"}})
 			errc <- err
 		}()
-		lines.waitFor(t, map[string]any{"message": "blocking until cancelled", "check": "c"})
+		lines.WaitFor(t, map[string]any{"message": "blocking until cancelled", "check": "c"})
 		cancelCall()
 		if err := <-errc; !errors.Is(err, context.Canceled) {
 			t.Fatalf("cancelled Check: got %v, want context.Canceled", err)
@@ -238,13 +239,13 @@ func TestCheckPluginProcess(t *testing.T) {
 		if want := "the blocked check had a deadline: false; it saw its context end"; report.Output != want {
 			t.Fatalf("cancel-report: got %q, want %q", report.Output, want)
 		}
-		lines.waitFor(t, map[string]any{"message": "check cancelled", "check": "c", "reason": "context canceled"})
+		lines.WaitFor(t, map[string]any{"message": "check cancelled", "check": "c", "reason": "context canceled"})
 	})
 }
 
 func TestNotifierPluginProcess(t *testing.T) {
 	bin := buildPlugin(t, "echo")
-	lines := newLogLines()
+	lines := sdktest.NewLogLines()
 	client := startPlugin(t, bin, "spool", zerolog.New(lines))
 	notifier, err := sdk.DispenseNotifier(client)
 	if err != nil {
@@ -296,7 +297,7 @@ func TestNotifierPluginProcess(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("notification the plugin received:\n got %#v\nwant %#v", got, want)
 	}
-	logged := lines.waitFor(t, map[string]any{"message": "notifying"})
+	logged := lines.WaitFor(t, map[string]any{"message": "notifying"})
 	if logged["plugin"] != "spool" || logged["notification"] != "n-1" || logged["recipients"] != 2.0 {
 		t.Fatalf("notify log line: got %v, want plugin spool, notification n-1, recipients 2", logged)
 	}
@@ -341,7 +342,7 @@ func TestPluginHandshakeFailures(t *testing.T) {
 	})
 
 	t.Run("plugin expecting another magic cookie", func(t *testing.T) {
-		lines := newLogLines()
+		lines := sdktest.NewLogLines()
 		client := startPlugin(t, buildPlugin(t, "othercookie"), "othercookie", zerolog.New(lines))
 		_, err := sdk.DispenseChecker(client)
 		// go-plugin's message goes on with the plugin's path and mode.
@@ -349,7 +350,7 @@ func TestPluginHandshakeFailures(t *testing.T) {
 		if err == nil || !strings.HasPrefix(err.Error(), want) {
 			t.Fatalf("DispenseChecker: got %v, want an error starting %q", err, want)
 		}
-		lines.waitFor(t, map[string]any{"plugin": "othercookie", "level": "debug",
+		lines.WaitFor(t, map[string]any{"plugin": "othercookie", "level": "debug",
 			"message": "This binary is a plugin. These are not meant to be executed directly."})
 	})
 

@@ -17,6 +17,7 @@ import (
 	"unicode"
 
 	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/plugins/internal/tlscert"
 )
 
 // probe runs one connection to host and turns it into a result.
@@ -102,11 +103,11 @@ func probe(parent context.Context, s settings, host string) check.Result {
 	zero, limit := 0.0, s.timeout.Seconds()
 	perf := []check.Perf{{Label: "time", Value: elapsed.Seconds(), UOM: "s", Warn: s.timeWarn, Crit: s.timeCrit, Min: &zero, Max: &limit}}
 	if leaf != nil {
-		days := daysLeft(leaf, time.Now())
-		perf = append(perf, check.Perf{Label: "cert_days", Value: float64(days), Warn: s.certWarn, Crit: s.certCrit})
-		if s.checksCert() {
-			st = check.Worse(st, check.Evaluate(float64(days), s.certWarn, s.certCrit))
-			text += ", " + describeExpiry(leaf, days)
+		certState, certPerf, expiry := s.cert.Judge(leaf, time.Now())
+		st = check.Worse(st, certState)
+		perf = append(perf, certPerf)
+		if expiry != "" {
+			text += ", " + expiry
 		}
 	}
 	return check.Result{State: st, Output: fmt.Sprintf("TCP %s - %s", st, text), Perfdata: perf}
@@ -192,7 +193,7 @@ func tlsConfig(s settings, host string) (*tls.Config, error) {
 		cfg.ServerName = s.serverName
 	}
 	if s.caFile != "" {
-		pool, err := loadCAFile(s.caFile)
+		pool, err := tlscert.LoadCAFile(s.caFile)
 		if err != nil {
 			return nil, err
 		}
@@ -201,70 +202,11 @@ func tlsConfig(s settings, host string) (*tls.Config, error) {
 	return cfg, nil
 }
 
-// loadCAFile reads a PEM file of certificates into a pool.
-func loadCAFile(path string) (*x509.CertPool, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading the CA file: %w", err)
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(data) {
-		return nil, fmt.Errorf("%s holds no PEM certificate", path)
-	}
-	return pool, nil
-}
-
-// daysLeft returns the whole days from now until the certificate expires,
-// rounded down: negative once it has expired.
-func daysLeft(cert *x509.Certificate, now time.Time) int {
-	d := cert.NotAfter.Sub(now)
-	days := int(d / (24 * time.Hour))
-	if d < 0 && d%(24*time.Hour) != 0 {
-		days--
-	}
-	return days
-}
-
-// certName names a certificate for output: its common name, else its
-// first DNS name, else its serial number.
-func certName(cert *x509.Certificate) string {
-	switch {
-	case cert.Subject.CommonName != "":
-		return cert.Subject.CommonName
-	case len(cert.DNSNames) > 0:
-		return cert.DNSNames[0]
-	}
-	return "serial " + cert.SerialNumber.String()
-}
-
-// expiryFormat is how expiry dates appear in output.
-const expiryFormat = "2006-01-02 15:04 MST"
-
-// describeExpiry says when a certificate expires or expired.
-func describeExpiry(cert *x509.Certificate, days int) string {
-	when := cert.NotAfter.UTC().Format(expiryFormat)
-	if days < 0 {
-		return fmt.Sprintf("certificate '%s' expired on %s", certName(cert), when)
-	}
-	return fmt.Sprintf("certificate '%s' expires in %d days (%s)", certName(cert), days, when)
-}
-
 // describeTLSError says why a TLS handshake failed, in words for the
 // certificate problems an operator meets.
 func describeTLSError(err error) string {
-	var unknown x509.UnknownAuthorityError
-	var hostname x509.HostnameError
-	var invalid x509.CertificateInvalidError
-	switch {
-	case errors.As(err, &unknown) && unknown.Cert != nil:
-		return fmt.Sprintf("certificate '%s' is signed by an unknown authority", certName(unknown.Cert))
-	case errors.As(err, &hostname) && hostname.Certificate != nil:
-		return fmt.Sprintf("certificate '%s' is not valid for %s", certName(hostname.Certificate), hostname.Host)
-	case errors.As(err, &invalid) && invalid.Cert != nil && invalid.Reason == x509.Expired:
-		if time.Now().Before(invalid.Cert.NotBefore) {
-			return fmt.Sprintf("certificate '%s' is not valid before %s", certName(invalid.Cert), invalid.Cert.NotBefore.UTC().Format(expiryFormat))
-		}
-		return fmt.Sprintf("certificate '%s' expired on %s", certName(invalid.Cert), invalid.Cert.NotAfter.UTC().Format(expiryFormat))
+	if why, ok := tlscert.DescribeRefusal(err); ok {
+		return why
 	}
 	return err.Error()
 }

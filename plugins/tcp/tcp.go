@@ -13,11 +13,12 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
-	"math"
 	"regexp"
 	"time"
 
 	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/plugins/internal/configcheck"
+	"github.com/vakt/vakt/plugins/internal/tlscert"
 	"github.com/vakt/vakt/plugins/sdk"
 )
 
@@ -97,17 +98,14 @@ type settings struct {
 	serverName string
 	insecure   bool
 	caFile     string
+	cert       tlscert.Expiry
 
-	certWarn, certCrit *check.Range
 	timeWarn, timeCrit *check.Range
 	timeout            time.Duration
 }
 
 // expecting reports whether the response is read and matched.
 func (s settings) expecting() bool { return s.expect != "" || s.expectRegexp != nil }
-
-// checksCert reports whether the certificate's days left are judged.
-func (s settings) checksCert() bool { return s.certWarn != nil || s.certCrit != nil }
 
 // Configure checks what the schema cannot: the port's range, the regexp,
 // the threshold ranges, the states, the CA file.
@@ -119,10 +117,7 @@ func (Checker) Configure(_ context.Context, cfg sdk.Config) error {
 // parseSettings reads validated values into settings, or returns
 // sdk.ConfigErrors naming every attribute at fault.
 func parseSettings(v sdk.Values) (settings, error) {
-	var errs sdk.ConfigErrors
-	add := func(attr, format string, args ...any) {
-		errs = append(errs, sdk.AttributeError{Attribute: attr, Message: fmt.Sprintf("attribute %q: ", attr) + fmt.Sprintf(format, args...)})
-	}
+	var p configcheck.Problems
 	s := settings{
 		host:       v.String("host"),
 		send:       v.String("send"),
@@ -134,76 +129,43 @@ func parseSettings(v sdk.Values) (settings, error) {
 		caFile:     v.String("ca_file"),
 		timeout:    v.Duration("timeout"),
 	}
-	s.port = wholeNumber(v.Number("port"), 1, 65535, "port", add)
-	s.maxBytes = wholeNumber(v.Number("max_bytes"), 1, 1<<30, "max_bytes", add)
+	s.port = p.WholeNumber("port", v.Number("port"), 1, 65535)
+	s.maxBytes = p.WholeNumber("max_bytes", v.Number("max_bytes"), 1, 1<<30)
 	if text := v.String("expect_regexp"); text != "" {
 		re, err := regexp.Compile(text)
 		if err != nil {
-			add("expect_regexp", "invalid regular expression: %v", err)
+			p.Add("expect_regexp", "invalid regular expression: %v", err)
 		}
 		s.expectRegexp = re
 	}
-	s.mismatch = state(v.String("expect_mismatch"), "expect_mismatch", add)
-	s.refuse = state(v.String("refuse"), "refuse", add)
-	s.timeWarn = threshold(v.String("time_warning"), "time_warning", add)
-	s.timeCrit = threshold(v.String("time_critical"), "time_critical", add)
-	s.certWarn = threshold(v.String("cert_warning"), "cert_warning", add)
-	s.certCrit = threshold(v.String("cert_critical"), "cert_critical", add)
+	s.mismatch = p.State("expect_mismatch", v.String("expect_mismatch"))
+	s.refuse = p.State("refuse", v.String("refuse"))
+	s.timeWarn = p.Threshold("time_warning", v.String("time_warning"))
+	s.timeCrit = p.Threshold("time_critical", v.String("time_critical"))
+	s.cert.Warn = p.Threshold("cert_warning", v.String("cert_warning"))
+	s.cert.Crit = p.Threshold("cert_critical", v.String("cert_critical"))
 	if s.timeout <= 0 {
-		add("timeout", "must be positive, got %s", s.timeout)
+		p.Add("timeout", "must be positive, got %s", s.timeout)
 	}
 	if !s.tls {
 		for _, name := range []string{"tls_server_name", "ca_file", "cert_warning", "cert_critical"} {
 			if v.String(name) != "" {
-				add(name, "needs tls = true")
+				p.Add(name, "needs tls = true")
 			}
 		}
 		if s.insecure {
-			add("tls_insecure", "needs tls = true")
+			p.Add("tls_insecure", "needs tls = true")
 		}
 	}
 	if s.caFile != "" {
-		if _, err := loadCAFile(s.caFile); err != nil {
-			add("ca_file", "%v", err)
+		if _, err := tlscert.LoadCAFile(s.caFile); err != nil {
+			p.Add("ca_file", "%v", err)
 		}
 	}
-	if len(errs) > 0 {
-		return settings{}, errs
+	if err := p.Err(); err != nil {
+		return settings{}, err
 	}
 	return s, nil
-}
-
-type addFunc func(attr, format string, args ...any)
-
-// wholeNumber returns f as an int when it is a whole number from min to max.
-func wholeNumber(f float64, min, max int, attr string, add addFunc) int {
-	if f != math.Trunc(f) || f < float64(min) || f > float64(max) {
-		add(attr, "want a whole number from %d to %d, got %v", min, max, f)
-		return 0
-	}
-	return int(f)
-}
-
-// threshold parses a Nagios range; empty means no threshold.
-func threshold(text, attr string, add addFunc) *check.Range {
-	if text == "" {
-		return nil
-	}
-	r, err := check.ParseRange(text)
-	if err != nil {
-		add(attr, "%v", err)
-		return nil
-	}
-	return &r
-}
-
-// state parses a state name.
-func state(text, attr string, add addFunc) check.State {
-	s, err := check.ParseState(text)
-	if err != nil {
-		add(attr, "%v", err)
-	}
-	return s
 }
 
 // Check connects once and judges what happened.

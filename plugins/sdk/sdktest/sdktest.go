@@ -1,6 +1,8 @@
 // Package sdktest serves a vakt plugin inside a Go test, so that a plugin's
 // own tests go through the same gRPC protocol, schema validation and result
-// checks as a real plugin process, without building one.
+// checks as a real plugin process, without building one. For tests that do
+// run plugin processes, LogLines collects the log lines a host files them
+// under, so that a test can wait for one.
 package sdktest
 
 import (

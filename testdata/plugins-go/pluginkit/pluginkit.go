@@ -104,7 +104,10 @@ func (Trivial) Check(context.Context, sdk.Request) (check.Result, error) {
 // config's mode attribute is "bad" (the default). With mode "wait" it
 // waits until the call's context ends, and with any other mode it answers
 // OK with its process id: "fine from pid N". Each call logs "check called"
-// with the mode first.
+// with the mode first; a call whose context ends while it waits logs
+// "check context ended" with the mode, the reason and whether the context
+// had a deadline, which shows that vakt's timeout or cancellation reached
+// the plugin process.
 type Misbehaving struct {
 	Name string
 	// Bad is what it does; when it returns, Check fails with its error.
@@ -129,10 +132,18 @@ func (m Misbehaving) Check(ctx context.Context, req sdk.Request) (check.Result, 
 	case "bad":
 		return check.Result{}, m.Bad(ctx, req)
 	case "wait":
-		<-ctx.Done()
-		return check.Result{}, ctx.Err()
+		return check.Result{}, waitForEnd(ctx, mode)
 	}
 	return check.Result{State: check.OK, Output: fmt.Sprintf("fine from pid %d", os.Getpid())}, nil
+}
+
+// waitForEnd waits until ctx ends, logs "check context ended", and
+// returns why it ended.
+func waitForEnd(ctx context.Context, mode string) error {
+	<-ctx.Done()
+	_, hasDeadline := ctx.Deadline()
+	sdk.Logger(ctx).Info("check context ended", "mode", mode, "reason", ctx.Err().Error(), "deadline", hasDeadline)
+	return ctx.Err()
 }
 
 // Panic panics in Check.
@@ -154,8 +165,7 @@ func Exit() Misbehaving {
 // that respects its deadline does.
 func Hang() Misbehaving {
 	return Misbehaving{Name: "hang", Bad: func(ctx context.Context, _ sdk.Request) error {
-		<-ctx.Done()
-		return ctx.Err()
+		return waitForEnd(ctx, "bad")
 	}}
 }
 
