@@ -31,8 +31,14 @@ run: build
 check: build
 	./$(BIN) check checks.d
 
+# bench prints each figure beside the limit measured in the same run; the
+# results and the machine they ran on go in BENCHMARKS.md.
 bench: deps build
-	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 30m ./...
+	$(GO) test -run '^$$' -bench CheckPack1000 -benchtime 3x ./cmd/vakt
+	$(GO) test -run '^$$' -bench 'ExecCheckDummy|RawForkExec|CheckThroughput' -benchtime 2s ./core/execute
+	$(GO) test -run '^$$' -bench DaemonExecThroughput -benchtime 1x -v ./core/daemon
+	$(GO) test -run '^$$' -bench Schedule100k -benchtime 1x ./core/schedule
+	$(GO) test -run '^$$' -bench . ./core/store ./core/config
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseOutput -fuzztime 30s ./core/check

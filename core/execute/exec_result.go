@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os/exec"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -29,6 +31,41 @@ func (b *cappedBuffer) Write(p []byte) (int, error) {
 		b.buf = append(b.buf, p[:min(room, len(p))]...)
 	}
 	return len(p), nil
+}
+
+// ReadFrom reads r to its end, keeping the first limit bytes and counting
+// the rest. os/exec copies a plugin's pipes with it, so a run allocates what
+// the plugin prints (from 512 bytes up) instead of a 32 KiB copy buffer per
+// pipe; only a plugin printing past its limit costs a buffer for draining.
+func (b *cappedBuffer) ReadFrom(r io.Reader) (int64, error) {
+	var total int64
+	var drain []byte
+	for {
+		var into []byte
+		if len(b.buf) < b.limit {
+			if len(b.buf) == cap(b.buf) {
+				b.buf = slices.Grow(b.buf, min(max(512, cap(b.buf)), b.limit-len(b.buf)))
+			}
+			into = b.buf[len(b.buf):min(cap(b.buf), b.limit)]
+		} else {
+			if drain == nil {
+				drain = make([]byte, 32<<10)
+			}
+			into = drain
+		}
+		n, err := r.Read(into)
+		if len(b.buf) < b.limit {
+			b.buf = b.buf[:len(b.buf)+n]
+		}
+		b.written += int64(n)
+		total += int64(n)
+		if err == io.EOF {
+			return total, nil
+		}
+		if err != nil {
+			return total, err
+		}
+	}
 }
 
 // truncated reports whether more was written than kept.

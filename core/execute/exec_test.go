@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"testing/iotest"
 	"time"
 	"unicode/utf8"
 
@@ -768,5 +770,37 @@ func TestCappedBuffer(t *testing.T) {
 				t.Errorf("kept %q, truncated %v; want %q, %v", b.buf, b.truncated(), tt.kept, tt.truncated)
 			}
 		})
+		// ReadFrom, which os/exec uses, keeps and counts the same, with
+		// the writes arriving as reads of a pipe.
+		t.Run(tt.name+" read from", func(t *testing.T) {
+			b := cappedBuffer{limit: tt.limit}
+			all := strings.Join(tt.writes, "")
+			n, err := b.ReadFrom(iotest.OneByteReader(strings.NewReader(all)))
+			if n != int64(len(all)) || err != nil || b.written != int64(len(all)) {
+				t.Fatalf("ReadFrom = %d, %v (written %d); want %d, nil", n, err, b.written, len(all))
+			}
+			if string(b.buf) != tt.kept || b.truncated() != tt.truncated {
+				t.Errorf("kept %q, truncated %v; want %q, %v", b.buf, b.truncated(), tt.kept, tt.truncated)
+			}
+		})
 	}
+	t.Run("read from past the limit", func(t *testing.T) {
+		b := cappedBuffer{limit: 100_000}
+		n, err := b.ReadFrom(io.LimitReader(zeros{}, 1_000_000))
+		if n != 1_000_000 || err != nil || len(b.buf) != 100_000 || b.written != 1_000_000 || !b.truncated() {
+			t.Errorf("ReadFrom = %d, %v; kept %d written %d; want 1000000, nil, 100000 kept", n, err, len(b.buf), b.written)
+		}
+	})
+	t.Run("read error", func(t *testing.T) {
+		b := cappedBuffer{limit: 10}
+		_, err := b.ReadFrom(iotest.TimeoutReader(strings.NewReader("abcdefghijklmnop")))
+		if !errors.Is(err, iotest.ErrTimeout) || string(b.buf) != "abcdefghij" {
+			t.Errorf("ReadFrom error %v, kept %q; want the reader's error and the first 10 bytes", err, b.buf)
+		}
+	})
 }
+
+// zeros reads as an endless run of zero bytes.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
