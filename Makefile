@@ -53,5 +53,7 @@ lint:
 clean:
 	rm -rf bin
 
+# proto regenerates plugins/proto/pluginv1 (installs Debian's protoc when missing).
 proto:
+	@command -v protoc >/dev/null || { $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y protobuf-compiler; }
 	plugins/proto/generate.sh
