@@ -77,7 +77,7 @@ func New() sdk.Checker {
 
 // SampleConfig returns a check file with the plugin's configuration: every
 // attribute, commented out, at its default or with an example value.
-func (p *Plugin) SampleConfig() string { return sampleConfig }
+func SampleConfig() string { return sampleConfig }
 
 // Info describes the plugin and its configuration.
 func (p *Plugin) Info(context.Context) (sdk.Info, error) {

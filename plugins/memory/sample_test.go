@@ -17,7 +17,7 @@ func TestInfo(t *testing.T) {
 // attribute and the plugin still accepts it.
 func TestSampleConfig(t *testing.T) {
 	p := New().(*Plugin)
-	plugintest.CheckSample(t, p, p.SampleConfig(), plugintest.SampleRules{ShowsDefaults: true, FullAccepted: true})
+	plugintest.CheckSample(t, p, SampleConfig(), plugintest.SampleRules{ShowsDefaults: true, FullAccepted: true})
 	plugintest.CheckReadme(t, p, "README.md")
 }
 
