@@ -5,6 +5,11 @@
 // started without a shell from an argv list, with stdin on /dev/null, in a
 // process group of its own that is killed as a whole on timeout or
 // cancellation, and with its output capped.
+//
+// PluginHost runs go-plugin check plugins (the built-ins inside the vakt
+// binary and third-party vakt-plugin-NAME executables): one long-lived
+// process per plugin, shared by all its checks, restarted with backoff
+// when it fails. Both yield the same check.Result.
 package execute
 
 import (
