@@ -45,6 +45,12 @@ func (s *Store) WriteResults(ctx context.Context, results []Result) error {
 			return fmt.Errorf("write results: result %d: %w", i, err)
 		}
 	}
+	return s.writeResults(ctx, results)
+}
+
+// writeResults is WriteResults of results already validated (a Writer
+// validates each one in Add).
+func (s *Store) writeResults(ctx context.Context, results []Result) error {
 	if len(results) == 0 {
 		return nil
 	}
@@ -268,7 +274,7 @@ func (w *Writer) run() {
 		if len(pending) == 0 {
 			return nil
 		}
-		err := w.store.WriteResults(w.ctx, pending)
+		err := w.store.writeResults(w.ctx, pending)
 		if err != nil {
 			w.failed.Add(1)
 			w.lastErr = err
