@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
@@ -156,7 +157,7 @@ func loadSettings(cmd *cobra.Command) (settings, error) {
 		if a == listenOff || a == "" {
 			return ""
 		}
-		if _, _, err := net.SplitHostPort(a); err != nil {
+		if err := checkListenAddr(a); err != nil {
 			errs = append(errs, fmt.Errorf("setting %s: %q is not host:port (or %s): %w", key, a, listenOff, err))
 		}
 		return a
@@ -168,7 +169,13 @@ func loadSettings(cmd *cobra.Command) (settings, error) {
 	out.BBListen = addr(keyBBListen)
 	out.APITokens = list(keyAPITokens)
 	out.LogLevel = str(keyLogLevel)
+	if _, err := zerolog.ParseLevel(out.LogLevel); err != nil || out.LogLevel == "" {
+		errs = append(errs, fmt.Errorf("setting %s: %q is not a log level: want debug, info, warn or error", keyLogLevel, out.LogLevel))
+	}
 	out.LogFormat = str(keyLogFormat)
+	if !slices.Contains([]string{"json", "console", "auto"}, out.LogFormat) {
+		errs = append(errs, fmt.Errorf("setting %s: %q is not a log format: want json, console or auto", keyLogFormat, out.LogFormat))
+	}
 	out.Concurrency, err = intSetting(v.Get(keyConcurrency))
 	switch {
 	case err != nil:
@@ -189,6 +196,22 @@ func loadSettings(cmd *cobra.Command) (settings, error) {
 		return settings{}, fmt.Errorf("settings (VAKT_* variables, flags): %w", err)
 	}
 	return out, nil
+}
+
+// checkListenAddr checks a listen address: host:port, the port a number
+// from 0 to 65535 (0: any free port) or a service name such as http.
+func checkListenAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return err
+	}
+	if port == "" {
+		return errors.New("missing port after the colon")
+	}
+	if _, err := net.LookupPort("tcp", port); err != nil {
+		return fmt.Errorf("bad port %q: want a number from 0 to 65535", port)
+	}
+	return nil
 }
 
 // configFile is the settings file to read: --config, else $VAKT_CONFIG,
@@ -236,7 +259,12 @@ func checkConfigKeys(file string) error {
 	for _, s := range allSettings() {
 		known = append(known, s.key)
 	}
-	for _, k := range fv.AllKeys() {
+	keys := fv.AllKeys()
+	slices.Sort(keys)
+	for _, k := range keys {
+		if parent, _, nested := strings.Cut(k, "."); nested && slices.Contains(known, parent) {
+			return fmt.Errorf("settings file %s: setting %s must be a single value, not a map (it has %q)", file, parent, k)
+		}
 		if !slices.Contains(known, k) {
 			return fmt.Errorf("settings file %s: unknown setting %q; the settings are %s", file, k, strings.Join(known, ", "))
 		}
@@ -266,6 +294,9 @@ func intSetting(v any) (int, error) {
 		}
 	case string:
 		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if errors.Is(err, strconv.ErrRange) {
+			return 0, fmt.Errorf("%q is out of range", v)
+		}
 		if err != nil {
 			return 0, fmt.Errorf("%q is not a whole number", v)
 		}

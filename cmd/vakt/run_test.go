@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -124,6 +125,17 @@ func TestSettingsErrors(t *testing.T) {
 	listTok := file("list.yaml", "api_tokens: [1, 2]\n")
 	dirList := file("dirlist.yaml", "checks_dir: [a, b]\n")
 	wrongExt := file("vakt.json", "{}\n")
+	nested := file("nested.yaml", "server:\n  listen: 127.0.0.1:1\n")
+	floatConc := file("float.yaml", "concurrency: 1.5\n")
+	boolConc := file("bool.yaml", "concurrency: true\n")
+	wordConc := file("word.yaml", "concurrency: many\n")
+	mapListen := file("map.yaml", "listen: {host: 127.0.0.1, port: 8484}\n")
+	badTOML := file("bad.toml", "checks_dir = /no/quotes\n")
+	twoErrors := file("two.yaml", "concurrency: -1\nlisten: nowhere\n")
+	unreadable := filepath.Join(dir, "dir.yaml")
+	if err := os.Mkdir(unreadable, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name string
 		env  map[string]string
@@ -141,6 +153,23 @@ func TestSettingsErrors(t *testing.T) {
 		{"concurrency flag not a number", nil, []string{"--concurrency", "x"}, `invalid argument "x" for "--concurrency"`},
 		{"listen without port", map[string]string{"VAKT_LISTEN": "localhost"}, nil, `setting listen: "localhost" is not host:port (or off)`},
 		{"empty checks dir", nil, []string{"--checks-dir", ""}, "setting checks_dir is empty"},
+		{"nested unknown key", nil, []string{"--config", nested}, `settings file ` + nested + `: unknown setting "server.listen"; the settings are checks_dir, plugin_dirs,`},
+		{"unreadable file", nil, []string{"--config", unreadable}, "reading settings file " + unreadable + ": read " + unreadable + ": is a directory"},
+		{"malformed TOML", nil, []string{"--config", badTOML}, "reading settings file " + badTOML + ": "},
+		{"concurrency a fraction", nil, []string{"--config", floatConc}, "settings (file " + floatConc + ", VAKT_* variables, flags): setting concurrency: want a whole number, got float64 (1.5)"},
+		{"concurrency a boolean", nil, []string{"--config", boolConc}, "setting concurrency: want a whole number, got bool (true)"},
+		{"concurrency a word in the file", nil, []string{"--config", wordConc}, `setting concurrency: "many" is not a whole number`},
+		{"concurrency out of range", map[string]string{"VAKT_CONCURRENCY": "99999999999999999999"}, nil, `setting concurrency: "99999999999999999999" is out of range`},
+		{"listen a map", nil, []string{"--config", mapListen}, "settings file " + mapListen + `: setting listen must be a single value, not a map (it has "listen.host")`},
+		{"two errors at once", nil, []string{"--config", twoErrors}, "settings (file " + twoErrors + `, VAKT_* variables, flags): setting listen: "nowhere" is not host:port (or off): address nowhere: missing port in address` + "\nsetting concurrency: -1 is less than 1"},
+		{"listen port out of range", nil, []string{"--listen", "127.0.0.1:99999"}, `settings (VAKT_* variables, flags): setting listen: "127.0.0.1:99999" is not host:port (or off): bad port "99999": want a number from 0 to 65535`},
+		{"listen port not a port", map[string]string{"VAKT_BB_LISTEN": ":bigbrother"}, nil, `setting bb_listen: ":bigbrother" is not host:port (or off): bad port "bigbrother": want a number from 0 to 65535`},
+		{"listen without a port after the colon", nil, []string{"--listen", "127.0.0.1:"}, `setting listen: "127.0.0.1:" is not host:port (or off): missing port after the colon`},
+		{"listen with two colons", nil, []string{"--bb-listen", "::1:1984"}, `setting bb_listen: "::1:1984" is not host:port (or off): address ::1:1984: too many colons in address`},
+		{"bad log level", map[string]string{"VAKT_LOG_LEVEL": "loud"}, nil, `setting log_level: "loud" is not a log level: want debug, info, warn or error`},
+		{"bad log format", nil, []string{"--log-format", "xml"}, `setting log_format: "xml" is not a log format: want json, console or auto`},
+		{"unknown flag", nil, []string{"--checksdir", "/x"}, "unknown flag: --checksdir"},
+		{"argument", nil, []string{"/etc/vakt/checks.d"}, `unknown command "/etc/vakt/checks.d" for "vakt run"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			clearVaktEnv(t)

@@ -65,7 +65,7 @@ exits 3 when vakt run cannot be reached. --all lists every check.`,
 				}
 				st, err := check.ParseState(c.State)
 				if err != nil {
-					return fmt.Errorf("check %s: %w", c.ID, err)
+					return fmt.Errorf("reading status: the daemon answered check %s: %w", c.ID, err)
 				}
 				worst = check.Worse(worst, st)
 			}

@@ -194,6 +194,14 @@ func TestBBServerRejects(t *testing.T) {
 		{"bad host.test", "status www1 red", []string{`status: bad HOST.TEST "www1": no "." between host and test name`}},
 		{"bad lifetime", "status+5y a.b red", []string{`status: bad lifetime "5y": want a number of minutes, or a number followed by m, h, d or w`}},
 		{"purple from a client", "status a.b purple", []string{`status: colour "purple" is set by the server, clients must not send it`}},
+		{"unsupported Xymon command", "query www1.http", []string{`command "query" is not supported: want status, combo, disable or enable`}},
+		{"empty combo", "combo\n", []string{"combo: no status messages"}},
+		{"text after combo", "combo please\nstatus a.b green ok", []string{`combo: unexpected text "please" after combo`}},
+		{"disable without duration", "disable www1.http", []string{`disable: missing duration after "www1.http"`}},
+		{"disable with a bad duration", "disable www1.http 2y deploy", []string{`disable: bad duration "2y": want a number of minutes, or a number followed by m, h, d or w`}},
+		{"disable of a bad HOST.TEST", "disable www1 1h", []string{`disable: bad HOST.TEST "www1": no "." between host and test name`}},
+		{"enable without HOST.TEST", "enable", []string{"enable: missing HOST.TEST"}},
+		{"enable of a bad host name", "enable www$1.http", []string{`enable: bad HOST.TEST "www$1.http": character '$' not allowed in a host name`}},
 		{"oversized", oversized, []string{"message exceeds 65536 bytes"}},
 		{"far oversized", oversized + strings.Repeat("y", 1<<20), []string{"message exceeds 65536 bytes"}},
 		{"combo with two bad parts", "combo\nstatus a.b blue x\n\nstatus c.d green ok\n\nstatus e.f\n", []string{
@@ -221,6 +229,9 @@ func TestBBServerRejects(t *testing.T) {
 	// The good part of the combo arrived; nothing else did.
 	if got := bt.sink.results.all(); len(got) != 1 || got[0].Host != "c" || got[0].Check != "d" {
 		t.Errorf("results after the malformed messages = %+v, want only c.d from the combo", got)
+	}
+	if got := bt.sink.commands.all(); len(got) != 0 {
+		t.Errorf("commands after the malformed messages = %+v, want none", got)
 	}
 	// The server keeps serving.
 	local := mustDeliver(t, bt.addr, "status after.all green still serving")

@@ -2,8 +2,6 @@ package passive
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +16,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/vakt/vakt/core/apitoken"
 	"github.com/vakt/vakt/core/check"
 )
 
@@ -36,7 +35,7 @@ const maxNameBytes = 255
 type ResultsHandler struct {
 	sink   Sink
 	log    zerolog.Logger
-	tokens [][sha256.Size]byte
+	tokens apitoken.Set
 }
 
 // NewResultsHandler returns a handler that accepts requests carrying any
@@ -49,13 +48,11 @@ func NewResultsHandler(tokens []string, sink Sink, log zerolog.Logger) (*Results
 	if len(tokens) == 0 {
 		return nil, errors.New("creating the results handler: no API tokens")
 	}
-	h := &ResultsHandler{sink: sink, log: log}
-	for i, t := range tokens {
-		if strings.TrimSpace(t) == "" {
-			return nil, fmt.Errorf("creating the results handler: API token %d is empty", i)
-		}
-		h.tokens = append(h.tokens, sha256.Sum256([]byte(t)))
+	set, err := apitoken.NewSet(tokens)
+	if err != nil {
+		return nil, fmt.Errorf("creating the results handler: %w", err)
 	}
+	h := &ResultsHandler{sink: sink, log: log, tokens: set}
 	return h, nil
 }
 
@@ -75,7 +72,7 @@ func (h *ResultsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusMethodNotAllowed, apiError{Error: fmt.Sprintf("method %s not allowed: use POST", r.Method)})
 		return
 	}
-	if msg, ok := h.authorize(r); !ok {
+	if msg, ok := h.tokens.Check(r.Header.Get("Authorization")); !ok {
 		log.Warn().Str("reason", msg).Msg("passive results refused: not authorised")
 		w.Header().Set("WWW-Authenticate", `Bearer realm="vakt"`)
 		writeJSON(w, http.StatusUnauthorized, apiError{Error: msg})
@@ -122,25 +119,6 @@ func (h *ResultsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusAccepted, struct {
 		Accepted int `json:"accepted"`
 	}{len(results)})
-}
-
-// authorize checks the bearer token against every known token in constant
-// time. On failure it returns the reason for the client.
-func (h *ResultsHandler) authorize(r *http.Request) (string, bool) {
-	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-	token = strings.TrimSpace(token)
-	if !strings.EqualFold(scheme, "Bearer") || token == "" {
-		return "missing bearer token: send Authorization: Bearer TOKEN", false
-	}
-	sum := sha256.Sum256([]byte(token))
-	match := 0
-	for _, known := range h.tokens {
-		match |= subtle.ConstantTimeCompare(sum[:], known[:])
-	}
-	if match != 1 {
-		return "invalid token", false
-	}
-	return "", true
 }
 
 // jsonContentType accepts application/json, with no charset or utf-8.
@@ -211,7 +189,7 @@ func parseRequest(body []byte, now time.Time, source string) ([]Result, *request
 		}
 	}
 	var items []json.RawMessage
-	if err := json.Unmarshal(raw, &items); err != nil {
+	if err := json.Unmarshal(raw, &items); err != nil || jsonKind(raw) != "array" {
 		return nil, &requestError{field: "results", msg: "must be an array of result objects, got " + jsonKind(raw)}
 	}
 	if len(items) == 0 {

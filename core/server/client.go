@@ -54,7 +54,7 @@ func (c *Client) Status(ctx context.Context, problems bool) ([]CheckStatus, erro
 		path += "?problems=1"
 	}
 	var resp StatusResponse
-	if _, err := c.do(ctx, http.MethodGet, path, &resp); err != nil {
+	if _, err := c.do(ctx, http.MethodGet, path, &resp, 0); err != nil {
 		return nil, fmt.Errorf("reading status: %w", err)
 	}
 	return resp.Checks, nil
@@ -65,23 +65,26 @@ func (c *Client) Status(ctx context.Context, problems bool) ([]CheckStatus, erro
 // ErrReloadRefused.
 func (c *Client) Reload(ctx context.Context) (ReloadReport, error) {
 	var report ReloadReport
-	status, err := c.do(ctx, http.MethodPost, "/api/v1/reload", &report)
+	status, err := c.do(ctx, http.MethodPost, "/api/v1/reload", &report, http.StatusUnprocessableEntity)
 	switch {
-	case status == http.StatusUnprocessableEntity:
-		return report, fmt.Errorf("reloading: %w: %s", ErrReloadRefused, report.Error)
-	case err != nil:
+	case err != nil: // a 422 whose body is not a report is an error too
 		return ReloadReport{}, fmt.Errorf("reloading: %w", err)
+	case status == http.StatusUnprocessableEntity:
+		if report.Error == "" {
+			report.Error = "the daemon gave no reason"
+		}
+		return report, fmt.Errorf("reloading: %w: %s", ErrReloadRefused, report.Error)
 	}
 	return report, nil
 }
 
 // do sends a request and decodes a JSON answer into out. It returns the
-// status code, and an error for any status but 2xx and 422 (whose body is
-// decoded too).
-func (c *Client) do(ctx context.Context, method, path string, out any) (int, error) {
+// status code, and an error for any status but 2xx and alsoOK (whose body
+// is decoded too; 0 for none).
+func (c *Client) do(ctx context.Context, method, path string, out any, alsoOK int) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(c.BaseURL, "/")+path, nil)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("building the request %s %s: %w", method, path, err)
 	}
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
@@ -92,14 +95,17 @@ func (c *Client) do(ctx context.Context, method, path string, out any) (int, err
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return 0, fmt.Errorf("is vakt run running? %w", err)
+		return 0, fmt.Errorf("cannot reach the daemon (is vakt run running?): %w", err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
 	if err != nil {
 		return resp.StatusCode, fmt.Errorf("reading the response of %s %s: %w", method, path, err)
 	}
-	ok := resp.StatusCode/100 == 2 || resp.StatusCode == http.StatusUnprocessableEntity
+	if len(body) > maxResponseBytes {
+		return resp.StatusCode, fmt.Errorf("reading the response of %s %s: %s: it exceeds %d bytes", method, path, resp.Status, maxResponseBytes)
+	}
+	ok := resp.StatusCode/100 == 2 || (alsoOK != 0 && resp.StatusCode == alsoOK)
 	if !ok {
 		var apiErr apiError
 		if json.Unmarshal(body, &apiErr) == nil && apiErr.Error != "" {

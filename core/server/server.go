@@ -3,7 +3,7 @@
 //
 //	POST /api/v1/results   passive results (core/passive's handler, bearer token)
 //	GET  /api/v1/status    every check's state as JSON; ?problems=1 only those not OK
-//	POST /api/v1/reload    reload checks.d; 422 with the diagnostics when it is broken
+//	POST /api/v1/reload    reload checks.d (no body); 422 with the diagnostics when it is broken
 //	GET  /healthz          "ok" while the daemon runs
 //	GET  /metrics          Prometheus text format, written by hand
 //
@@ -16,17 +16,19 @@ package server
 
 import (
 	"context"
-	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/vakt/vakt/core/apitoken"
 )
 
 // Backend is what the server needs from the daemon.
@@ -112,7 +114,7 @@ type Options struct {
 type Server struct {
 	backend Backend
 	results http.Handler
-	tokens  [][sha256.Size]byte
+	tokens  apitoken.Set
 	log     zerolog.Logger
 	mux     *http.ServeMux
 }
@@ -122,13 +124,11 @@ func New(opts Options) (*Server, error) {
 	if opts.Backend == nil {
 		return nil, errors.New("creating the HTTP API: no backend")
 	}
-	s := &Server{backend: opts.Backend, results: opts.Results, log: opts.Logger, mux: http.NewServeMux()}
-	for i, t := range opts.Tokens {
-		if strings.TrimSpace(t) == "" {
-			return nil, fmt.Errorf("creating the HTTP API: API token %d is empty", i)
-		}
-		s.tokens = append(s.tokens, sha256.Sum256([]byte(t)))
+	tokens, err := apitoken.NewSet(opts.Tokens)
+	if err != nil {
+		return nil, fmt.Errorf("creating the HTTP API: %w", err)
 	}
+	s := &Server{backend: opts.Backend, results: opts.Results, log: opts.Logger, tokens: tokens, mux: http.NewServeMux()}
 	s.mux.HandleFunc("/api/v1/results", s.serveResults)
 	s.mux.HandleFunc("/api/v1/status", s.serveStatus)
 	s.mux.HandleFunc("/api/v1/reload", s.serveReload)
@@ -155,7 +155,16 @@ func (s *Server) serveStatus(w http.ResponseWriter, r *http.Request) {
 	if !allowMethod(w, r, http.MethodGet) {
 		return
 	}
-	problems, err := boolParam(r, "problems")
+	query, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("malformed query string %.80q: %v", r.URL.RawQuery, err))
+		return
+	}
+	if name, ok := unknownParam(query, "problems"); ok {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("unknown query parameter %.40q: want problems", name))
+		return
+	}
+	problems, err := boolParam(query, "problems")
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
@@ -175,6 +184,16 @@ func (s *Server) serveReload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !s.authorize(w, r) {
+		return
+	}
+	if r.URL.RawQuery != "" {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("POST /api/v1/reload takes no query parameters, got %.80q", r.URL.RawQuery))
+		return
+	}
+	// Reload takes no options: refuse a body rather than ignore what the
+	// sender meant by it.
+	if n, _ := r.Body.Read(make([]byte, 1)); n > 0 {
+		writeError(w, http.StatusBadRequest, "POST /api/v1/reload takes no request body")
 		return
 	}
 	report := s.backend.Reload(r.Context())
@@ -205,7 +224,7 @@ func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
 // one as a bearer token, without any it must come from a loopback address.
 // It answers refused requests itself.
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) bool {
-	if len(s.tokens) == 0 {
+	if s.tokens.Len() == 0 {
 		if isLoopback(r.RemoteAddr) {
 			return true
 		}
@@ -213,23 +232,8 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) bool {
 		writeError(w, http.StatusForbidden, "no API token is configured (api_tokens), so this endpoint only takes requests from loopback")
 		return false
 	}
-	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-	token = strings.TrimSpace(token)
-	msg := ""
-	switch {
-	case !strings.EqualFold(scheme, "Bearer") || token == "":
-		msg = "missing bearer token: send Authorization: Bearer TOKEN"
-	default:
-		sum := sha256.Sum256([]byte(token))
-		match := 0
-		for _, known := range s.tokens {
-			match |= subtle.ConstantTimeCompare(sum[:], known[:])
-		}
-		if match != 1 {
-			msg = "invalid token"
-		}
-	}
-	if msg == "" {
+	msg, ok := s.tokens.Check(r.Header.Get("Authorization"))
+	if ok {
 		return true
 	}
 	s.log.Warn().Str("remote", r.RemoteAddr).Str("path", r.URL.Path).Str("reason", msg).Msg("request refused: not authorised")
@@ -258,10 +262,25 @@ func allowMethod(w http.ResponseWriter, r *http.Request, method string) bool {
 	return false
 }
 
+// unknownParam returns the first query parameter, in sorted order, that is
+// not one of known.
+func unknownParam(q url.Values, known ...string) (string, bool) {
+	names := make([]string, 0, len(q))
+	for name := range q {
+		if !slices.Contains(known, name) {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return "", false
+	}
+	slices.Sort(names)
+	return names[0], true
+}
+
 // boolParam reads an optional boolean query parameter: 1/true/yes or
 // 0/false/no (or absent, or empty).
-func boolParam(r *http.Request, name string) (bool, error) {
-	q := r.URL.Query()
+func boolParam(q url.Values, name string) (bool, error) {
 	values, ok := q[name]
 	if !ok {
 		return false, nil
