@@ -14,7 +14,6 @@ func (m *Machine) applyResult(e *entry, at time.Time, state check.State, output 
 	maxAttempts := e.settings.MaxAttempts
 	before := s.Condition()
 	lastState := s.State
-	wasUnreachable := s.Unreachable
 
 	s.Checked = true
 	s.Output = output
@@ -30,10 +29,12 @@ func (m *Machine) applyResult(e *entry, at time.Time, state check.State, output 
 	s.State = state
 	stateChange := state != lastState
 
-	// A check that was non-OK because of a parent recovers HARD (Nagios'
-	// host_problem_at_last_check); otherwise a change is hard once the
-	// attempts are used up and the state differs from the last hard one.
-	hardChange := state == check.OK && wasUnreachable
+	// A HARD problem always recovers HARD, also one made HARD early by a
+	// parent (Nagios' host_problem_at_last_check); a SOFT one recovers
+	// SOFT, even while a parent was down. Otherwise a change is hard once
+	// the attempts are used up and the state differs from the last hard
+	// one.
+	hardChange := state == check.OK && before.Type == Hard && before.State != check.OK
 	if s.Attempt >= maxAttempts && state != s.LastHardState {
 		hardChange = true
 	}

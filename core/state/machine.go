@@ -26,8 +26,8 @@ type entry struct {
 
 // New makes a Machine for the given checks (by ID) at time now. saved are
 // Statuses restored from the store: each one whose check is still configured
-// is taken over (its attempt capped at the current MaxAttempts, its level
-// recomputed); statuses of checks no longer configured are left out. A
+// is taken over (its attempt capped at the current MaxAttempts, or set to it
+// for a HARD problem of its own; its level recomputed); statuses of checks no longer configured are left out. A
 // malformed status or setting is an error and no Machine is made.
 func New(now time.Time, settings map[string]Settings, saved []Status) (*Machine, error) {
 	if now.IsZero() {
@@ -58,8 +58,9 @@ func New(now time.Time, settings map[string]Settings, saved []Status) (*Machine,
 }
 
 // Configure replaces the set of checks, as on a reload. Checks that stay
-// keep their whole Status (attempt capped at a lowered MaxAttempts, level
-// recomputed for a changed UnknownAs); new checks start pending; removed
+// keep their whole Status (attempt capped at a lowered MaxAttempts, a HARD
+// problem of their own kept HARD at a raised one, level recomputed for a
+// changed UnknownAs); new checks start pending; removed
 // checks are forgotten. Invalid settings are an error and change nothing.
 func (m *Machine) Configure(now time.Time, settings map[string]Settings) error {
 	if now.IsZero() {
@@ -106,9 +107,18 @@ func pending(id string, now time.Time) Status {
 // levelOf is the alarm level of a state for a check.
 func levelOf(st check.State, set Settings) check.Level { return st.Level(set.UnknownAs) }
 
+// normalise fits a kept or restored Status to (possibly changed) settings.
+// A confirmed HARD problem of the check's own stays confirmed at the new
+// max_attempts: raising it must not turn the problem SOFT again (it would
+// notify a second time, and its recovery would be a silent soft one). A
+// HARD problem that came from a parent keeps its attempt, so the check
+// still gets its own retries once the parent is OK.
 func normalise(e *entry) {
 	s := &e.status
-	if s.Attempt > e.settings.MaxAttempts {
+	switch {
+	case s.Type == Hard && s.State != check.OK && !s.Unreachable:
+		s.Attempt = e.settings.MaxAttempts
+	case s.Attempt > e.settings.MaxAttempts:
 		s.Attempt = e.settings.MaxAttempts
 	}
 	s.Level = levelOf(s.State, e.settings)

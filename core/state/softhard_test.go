@@ -78,6 +78,25 @@ func TestSoftHard(t *testing.T) {
 			},
 		},
 		{
+			// A reload that raises max_attempts must not turn a notified
+			// HARD problem back into SOFT (it would notify twice) nor
+			// make its recovery a silent soft one.
+			name: "raising max_attempts keeps a hard problem hard", settings: one("db", attempts(2)), check: "db",
+			steps: []step{
+				{at: 0, do: result("db", crit), state: crit, typ: Soft, att: 1, lvl: lvlErr,
+					want: []wantTr{quiet(KindProblem, SuppressedSoft)}},
+				{at: 1, do: result("db", crit), state: crit, typ: Hard, att: 2, lvl: lvlErr,
+					want: []wantTr{notified(KindProblem)}},
+				{at: 2, do: reconfigure(one("db", attempts(5))), state: crit, typ: Hard, att: 5, lvl: lvlErr},
+				{at: 3, do: result("db", crit), state: crit, typ: Hard, att: 5, lvl: lvlErr},
+				{at: 4, do: result("db", ok), state: ok, typ: Hard, att: 1, lvl: lvlOK,
+					want: []wantTr{notified(KindRecovery)}},
+				// The next problem counts to the new max_attempts.
+				{at: 5, do: result("db", warning), state: warning, typ: Soft, att: 1, lvl: lvlWarn,
+					want: []wantTr{quiet(KindProblem, SuppressedSoft)}},
+			},
+		},
+		{
 			name: "max_attempts 1 is hard at once", settings: one("ping", attempts(1)), check: "ping",
 			steps: []step{
 				{at: 0, do: result("ping", ok), state: ok, typ: Hard, att: 1, lvl: lvlOK},
@@ -233,6 +252,48 @@ func TestParents(t *testing.T) {
 				// Still failing with the parent OK: now it is this check's own problem.
 				{at: 3, do: result("app", crit), state: crit, typ: Hard, att: 1, lvl: lvlErr,
 					want: []wantTr{notified(KindProblem)}, also: unreachable(false)},
+			},
+		},
+		{
+			// Nagios only marks host_problem_at_last_check for a service
+			// that went HARD because its host was down, so only such a
+			// recovery is a hard one; a soft problem recovers soft.
+			name: "soft problem while the parent is soft down recovers soft",
+			settings: map[string]Settings{
+				"router": attempts(3),
+				"web":    web,
+			},
+			check: "web",
+			steps: []step{
+				{at: 0, do: result("router", crit), check: "router", state: crit, typ: Soft, att: 1, lvl: lvlErr,
+					want: []wantTr{quiet(KindProblem, SuppressedSoft)}},
+				{at: 1, do: result("web", crit), state: crit, typ: Soft, att: 1, lvl: lvlErr,
+					want: []wantTr{quiet(KindProblem, SuppressedSoft)}, also: unreachable(true)},
+				{at: 2, do: result("web", ok), state: ok, typ: Hard, att: 1, lvl: lvlOK,
+					want: []wantTr{quiet(KindRecovery, SuppressedSoft)}, also: unreachable(false)},
+			},
+		},
+		{
+			// A problem notified before the parent failed keeps its
+			// notification; its recovery is told even while the parent is
+			// down (Nagios checks the host only for problems).
+			name: "notified problem, then parent down, then recovery notifies",
+			settings: map[string]Settings{
+				"router": attempts(1),
+				"web":    web,
+			},
+			check: "web",
+			steps: []step{
+				{at: 0, do: result("web", crit), state: crit, typ: Soft, att: 1, lvl: lvlErr,
+					want: []wantTr{quiet(KindProblem, SuppressedSoft)}},
+				{at: 0, do: result("web", crit), state: crit, typ: Soft, att: 2, lvl: lvlErr},
+				{at: 0, do: result("web", crit), state: crit, typ: Hard, att: 3, lvl: lvlErr,
+					want: []wantTr{notified(KindProblem)}},
+				{at: 1, do: result("router", crit), check: "router", state: crit, typ: Hard, att: 1, lvl: lvlErr,
+					want: []wantTr{notified(KindProblem)}},
+				{at: 2, do: result("web", crit), state: crit, typ: Hard, att: 3, lvl: lvlErr, also: unreachable(true)},
+				{at: 3, do: result("web", ok), state: ok, typ: Hard, att: 1, lvl: lvlOK,
+					want: []wantTr{notified(KindRecovery)}, also: unreachable(false)},
 			},
 		},
 		{

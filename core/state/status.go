@@ -12,6 +12,43 @@
 // step acts on them. Whether a Transition should notify is decided here
 // (Notify, or Suppressed saying why not); repeats, escalations, routes and
 // time periods belong to the notify step.
+//
+// # Where vakt differs from Nagios Core 4
+//
+// Checked against base/checks.c (handle_async_service_check_result),
+// base/flapping.c, base/notifications.c and base/downtime.c. A parent plays
+// the part of a service's host.
+//
+//   - Parent down. Nagios puts a non-OK service HARD at once, without
+//     retries and without resetting the attempt (so a fresh problem is HARD
+//     at attempt 1), whenever its host is not UP, SOFT or HARD. vakt does
+//     this only while a parent is HARD non-OK; while a parent is only SOFT
+//     non-OK the check counts its own attempts. In both cases the check is
+//     UNREACHABLE and does not notify, and once the parent is OK again a
+//     problem that was HARD only because of it goes SOFT at its attempt and
+//     gets its own retries, as in Nagios.
+//   - Held-back notifications. Nagios sends a problem notification that was
+//     held back (downtime, ack, delay, parent) at the next check result;
+//     vakt releases it as soon as nothing holds it back (Tick, the end or
+//     cancelling of the downtime, Unacknowledge).
+//   - Downtime windows are half-open, [Start, End); Nagios includes the
+//     end second. A flexible downtime also starts for a problem that is
+//     HARD because of a parent.
+//   - Reload. Raising max_attempts keeps a HARD problem HARD (its attempt
+//     becomes the new max_attempts); Nagios keeps the old attempt, which
+//     can make the problem SOFT again and its recovery a soft one.
+//   - Flapping stop. Nagios may send the owed recovery twice when flapping
+//     stops at a hard recovery; vakt sends it once.
+//
+// What follows Nagios Core 4 as is: the attempt counts from 1 at the first
+// non-OK result and keeps counting across changes between non-OK states
+// while SOFT; HARD at max_attempts; a change between two non-OK states
+// while HARD is a hard change at once; OK resets the attempt to 1; a SOFT
+// recovery is silent, a HARD one notifies only if the problem was
+// notified; a normal ack ends at any change of state, a sticky one at OK;
+// flap history records HARD states and recoveries only (not SOFT
+// problems); recoveries are held back by flapping but not by downtime;
+// first_notification_delay counts from the first non-OK result.
 package state
 
 import (
