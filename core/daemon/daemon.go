@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -37,6 +38,8 @@ type Options struct {
 	// Checks are the checks.d folders and files to load; required.
 	Checks []string
 	// StatePath is the store's SQLite file, created when missing; required.
+	// From New to Close the Daemon holds an exclusive lock on
+	// StatePath+".lock": one daemon per store.
 	StatePath string
 	// Listen is the HTTP API's address (host:port); "" runs no HTTP API.
 	Listen string
@@ -84,6 +87,7 @@ type Daemon struct {
 	log  zerolog.Logger
 	exec runner.Executor
 
+	lock   *os.File // flock of StatePath+".lock", held until close
 	store  *store.Store
 	writer *store.Writer
 	sched  *schedule.Scheduler
@@ -154,6 +158,9 @@ func New(ctx context.Context, opts Options) (_ *Daemon, err error) {
 			_ = d.close()
 		}
 	}()
+	if d.lock, err = lockStateFile(opts.StatePath); err != nil {
+		return nil, fmt.Errorf("starting vakt: %w", err)
+	}
 	if d.store, err = store.Open(ctx, opts.StatePath, store.Options{Logger: d.log}); err != nil {
 		return nil, fmt.Errorf("starting vakt: %w", err)
 	}
@@ -324,6 +331,9 @@ func (d *Daemon) close() error {
 			if err := d.store.Close(); err != nil {
 				errs = append(errs, fmt.Errorf("stopping vakt: %w", err))
 			}
+		}
+		if d.lock != nil {
+			_ = d.lock.Close() // releases the flock; the file stays for the next start
 		}
 		d.closeErr = errors.Join(errs...)
 	})

@@ -134,6 +134,37 @@ func TestRestart(t *testing.T) {
 	second.stopAndCheckTransitions(t, env, "", "localhost/down problem OK->CRITICAL hard notify")
 }
 
+// TestSecondDaemonOnSameState: while one daemon runs on a store, a second
+// New on the same StatePath is refused, saying why, and binds nothing; once
+// the first has stopped (or died: the flock goes with the process), a new
+// one starts on that store.
+func TestSecondDaemonOnSameState(t *testing.T) {
+	env := newEnv(t)
+	env.writeChecks(t, idleCheck("localhost", "a", 0, "a", ""))
+	first := start(t, env, nil)
+
+	second, err := New(context.Background(), Options{Checks: []string{env.checks}, StatePath: env.statePath, Listen: "127.0.0.1:0"})
+	if err == nil {
+		second.Close()
+		t.Fatal("a second New on the store of a running daemon succeeded; want it refused")
+	}
+	want := "starting vakt: locking the state: another vakt is running on " + env.statePath + " (" + env.statePath + ".lock is locked)"
+	if err.Error() != want {
+		t.Errorf("second New = %q\nwant %q", err, want)
+	}
+
+	if err := first.stop(); err != nil {
+		t.Fatal(err)
+	}
+	third, err := New(context.Background(), Options{Checks: []string{env.checks}, StatePath: env.statePath})
+	if err != nil {
+		t.Fatalf("New after the first daemon stopped: %v", err)
+	}
+	if err := third.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+}
+
 // TestStartWithBrokenConfig: New refuses a checks.d with errors and says
 // where they are; nothing is created.
 func TestStartWithBrokenConfig(t *testing.T) {

@@ -223,6 +223,7 @@ func (p *pluginProcess) launch() (*pluginInstance, error) {
 
 	checker, err := sdk.DispenseChecker(client)
 	if err != nil {
+		killGroup(cmd)
 		client.Kill()
 		return nil, startError(err, cmd, tail)
 	}
@@ -231,10 +232,23 @@ func (p *pluginProcess) launch() (*pluginInstance, error) {
 	defer cancel()
 	inst.info, err = checker.Info(ctx)
 	if err != nil {
+		killGroup(cmd)
 		client.Kill()
 		return nil, startError(err, cmd, tail)
 	}
 	return inst, nil
+}
+
+// killGroup kills the plugin's whole process group (it runs with Setpgid,
+// so the group's id is its pid). Killing the process alone is not enough
+// for a plugin that is a wrapper script: its child keeps the output pipes
+// open, and go-plugin waits for them to close before it says the process
+// is gone, so a failed start or a kill would wait as long as that child
+// lives.
+func killGroup(cmd *exec.Cmd) {
+	if cmd.Process != nil {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	}
 }
 
 // startError makes the error of a failed start one line that says what
@@ -281,7 +295,7 @@ func (in *pluginInstance) fail(why string, kill bool) *failure {
 		in.failure = f
 		bury := func() {
 			if kill {
-				_ = in.cmd.Process.Kill()
+				killGroup(in.cmd)
 			}
 			in.client.Kill()
 			f.reason = in.postMortem(why)
@@ -329,7 +343,7 @@ func (in *pluginInstance) postMortem(why string) string {
 // whether the process exited on its own.
 func (in *pluginInstance) exitGracefully(ctx context.Context) bool {
 	if ctx.Err() != nil {
-		_ = in.cmd.Process.Kill()
+		killGroup(in.cmd)
 		in.client.Kill()
 		return false
 	}
@@ -342,7 +356,7 @@ func (in *pluginInstance) exitGracefully(ctx context.Context) bool {
 	case <-done:
 		return true
 	case <-ctx.Done():
-		_ = in.cmd.Process.Kill()
+		killGroup(in.cmd)
 		<-done
 		return false
 	}
