@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -50,6 +51,11 @@ load is reported with file:line:col, nothing runs, and the exit code is 3.`,
 				return exitError{code: 3}
 			}
 			defer l.Close()
+			if len(l.cfg.Checks) == 0 {
+				// A CI job pointed at the wrong folder must not pass.
+				fmt.Fprintf(cmd.ErrOrStderr(), "no checks found in %s; nothing was run\n", strings.Join(args, ", "))
+				return exitError{code: 3}
+			}
 
 			// Open --output before running anything, so that a path that
 			// cannot be written fails at once rather than after the run.

@@ -185,6 +185,7 @@ func TestCheckBadInput(t *testing.T) {
 		{"validate broken file", []string{"validate", "../../testdata/config/bad"}, 1, "error(s) found"},
 		{"unwritable --output", []string{"check", "--output", "/nonexistent/dir/results.xml", "../../testdata/packs/warning"}, 3,
 			"vakt: creating --output file: open /nonexistent/dir/results.xml: no such file or directory"},
+		{"no checks", []string{"check", "../../testdata/packs/empty"}, 3, "no checks found in ../../testdata/packs/empty; nothing was run"},
 		{"bad log level", []string{"check", "--log-level", "loud", "../../testdata/packs/warning"}, 3, "parsing --log-level"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
