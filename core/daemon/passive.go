@@ -74,7 +74,7 @@ func (d *Daemon) ensurePassive(id string, ttl time.Duration) error {
 	d.settings = settings
 	d.passive[id] = ttl
 	if !known {
-		d.log.Info().Str("check", id).Dur("ttl", ttl).Msg("new passive check")
+		d.log.Info().Str("check", id).Stringer("ttl", ttl).Msg("new passive check")
 	}
 	return nil
 }
