@@ -30,7 +30,8 @@ them) and files, runs every check once, concurrently, prints a table of the
 results and exits with the worst Nagios state: 0 ok, 1 warning, 2 critical,
 3 unknown (critical ranks above unknown). --format json|junit writes
 machine-readable results to stdout or to --output FILE. A file that does not
-load is reported with file:line:col, nothing runs, and the exit code is 3.`,
+load is reported with file:line:col, nothing runs, and the exit code is 3;
+so it is when the folders hold no check at all.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := report.CheckFormat(format); err != nil {
