@@ -51,6 +51,10 @@ func (m *Machine) Unacknowledge(now time.Time, id string) ([]Transition, error) 
 	if e.status.Ack == nil {
 		return nil, fmt.Errorf("%s of check %q: %w: the check is not acknowledged", doing, id, ErrConflict)
 	}
+	removed := *e.status.Ack
 	e.status.Ack = nil
-	return m.releaseOwed(e, now, nil), nil
+	t := transitionFor(&e.status, now, KindAcknowledgementRemoved, e.status.Condition())
+	t.Ack = &removed
+	t.decide(SuppressedNotRequested)
+	return m.releaseOwed(e, now, []Transition{t}), nil
 }

@@ -105,7 +105,10 @@ func (m *Machine) applyResult(e *entry, at time.Time, state check.State, output 
 
 	recoveryNotified := false
 	// Staleness is news even when the state was already HARD UNKNOWN.
-	if stateChange || hardChange || before.Type != s.Type || stale {
+	// Every SOFT attempt is recorded too, as Nagios' alert log has a line
+	// for each (reports that leave soft states out need them).
+	softAttempt := s.Type == Soft && s.Attempt != before.Attempt
+	if stateChange || hardChange || before.Type != s.Type || stale || softAttempt {
 		kind := KindProblem
 		switch {
 		case stale:
@@ -115,6 +118,13 @@ func (m *Machine) applyResult(e *entry, at time.Time, state check.State, output 
 		}
 		t := transitionFor(s, at, kind, before)
 		t.Hard = hardChange
+		if state == check.OK && before.Type == Soft && before.State != check.OK {
+			// A soft recovery is the next attempt of the soft problem
+			// in Nagios' alert log: OK;SOFT;N+1. The Status itself is
+			// OK, HARD, attempt 1 again.
+			t.To.Type = Soft
+			t.To.Attempt = min(before.Attempt+1, maxAttempts)
+		}
 		if state == check.OK {
 			t.decide(recoverySuppression(s, hardChange))
 			recoveryNotified = t.Notify

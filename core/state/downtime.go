@@ -45,7 +45,11 @@ func (m *Machine) ScheduleDowntime(now time.Time, id string, d Downtime) (Downti
 	d.Started, d.Ends = time.Time{}, time.Time{}
 	s.Downtimes = append(s.Downtimes, d)
 
-	out := m.advance(e, now, false, nil)
+	scheduled := transitionFor(s, now, KindDowntimeScheduled, s.Condition())
+	scheduledDowntime := d
+	scheduled.Downtime = &scheduledDowntime
+	scheduled.decide(SuppressedNotRequested)
+	out := m.advance(e, now, false, []Transition{scheduled})
 	out = m.releaseOwed(e, now, out)
 	stored := d
 	if i := downtimeIndex(s, d.ID); i >= 0 {

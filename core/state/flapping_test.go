@@ -141,14 +141,16 @@ func TestFlapping(t *testing.T) {
 			steps: []step{
 				{at: 1, do: result("db", crit), state: crit, typ: Soft, att: 1, lvl: lvlErr,
 					want: []wantTr{quiet(KindProblem, SuppressedSoft)}, also: percentIs(0)},
-				{at: 2, do: result("db", crit), state: crit, typ: Soft, att: 2, lvl: lvlErr, also: percentIs(0)},
+				{at: 2, do: result("db", crit), state: crit, typ: Soft, att: 2, lvl: lvlErr, also: percentIs(0),
+					want: []wantTr{quiet(KindProblem, SuppressedSoft)}},
 				{at: 3, do: result("db", ok), state: ok, typ: Hard, att: 1, lvl: lvlOK,
 					want: []wantTr{quiet(KindRecovery, SuppressedSoft)},
 					// OK after OK: nothing changed in the recorded history.
 					also: percentIs(0)},
 				{at: 4, do: result("db", crit), state: crit, typ: Soft, att: 1, lvl: lvlErr,
 					want: []wantTr{quiet(KindProblem, SuppressedSoft)}, also: percentIs(0)},
-				{at: 5, do: result("db", crit), state: crit, typ: Soft, att: 2, lvl: lvlErr, also: percentIs(0)},
+				{at: 5, do: result("db", crit), state: crit, typ: Soft, att: 2, lvl: lvlErr, also: percentIs(0),
+					want: []wantTr{quiet(KindProblem, SuppressedSoft)}},
 				{at: 6, do: result("db", crit), state: crit, typ: Hard, att: 3, lvl: lvlErr,
 					want: []wantTr{notified(KindProblem)}, also: percentIs(95)},
 			},
@@ -158,7 +160,7 @@ func TestFlapping(t *testing.T) {
 			// >= high, stop at <= low.
 			name: "flapping start and stop are silent in downtime", settings: one("web", Settings{MaxAttempts: 1, UnknownAs: check.LevelError, FlapHigh: 18800.0 / 1520, FlapLow: 3.75}), check: "web",
 			steps: []step{
-				{at: 0, do: fixed("web", 0, 100), state: ok, typ: Hard, att: 1, lvl: lvlOK, want: []wantTr{notified(KindDowntimeStart)}},
+				{at: 0, do: fixed("web", 0, 100), state: ok, typ: Hard, att: 1, lvl: lvlOK, want: []wantTr{quiet(KindDowntimeScheduled, SuppressedNotRequested), notified(KindDowntimeStart)}},
 				{at: 1, do: result("web", crit), state: crit, typ: Hard, att: 1, lvl: lvlErr,
 					want: []wantTr{quiet(KindProblem, SuppressedDowntime)}, also: flappingIs(false, 95)},
 				{at: 2, do: result("web", ok), state: ok, typ: Hard, att: 1, lvl: lvlOK,

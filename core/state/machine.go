@@ -2,6 +2,7 @@ package state
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -16,7 +17,11 @@ type Machine struct {
 	// the earliest, so a restart does not make every passive check stale.
 	started time.Time
 	checks  map[string]*entry
-	ids     []string // sorted, for a deterministic Tick
+	// ids are the check IDs in order, for a deterministic Tick and
+	// Statuses; sorted again only when Add or Remove changed them
+	// (idsDirty), so that adding many checks one by one stays cheap.
+	ids      []string
+	idsDirty bool
 }
 
 type entry struct {
@@ -88,7 +93,66 @@ func (m *Machine) install(now time.Time, settings map[string]Settings, old map[s
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	m.checks, m.ids = checks, ids
+	m.checks, m.ids, m.idsDirty = checks, ids, false
+}
+
+// Add adds one check with settings, pending, or replaces the settings of
+// a check that exists (keeping its Status, as Configure does). Its parents
+// must exist; a check added here is never a parent of another one, so no
+// cycle can form. It costs the same whatever the number of checks: the
+// way dynamic passive checks come and go.
+func (m *Machine) Add(now time.Time, id string, set Settings) error {
+	if now.IsZero() {
+		return fmt.Errorf("adding check %q: %w: no time given", id, ErrInvalid)
+	}
+	if err := validateOne(id, set, m.settingsView()); err != nil {
+		return fmt.Errorf("adding check %q: %w", id, err)
+	}
+	set.Parents = append([]string(nil), set.Parents...)
+	if e, ok := m.checks[id]; ok {
+		e.settings = set
+		normalise(e)
+		return nil
+	}
+	m.checks[id] = &entry{settings: set, status: pending(id, now)}
+	m.ids = append(m.ids, id)
+	m.idsDirty = true
+	return nil
+}
+
+// Remove forgets check id. A check that other checks name as a parent
+// cannot be removed on its own (use Configure): that is an error.
+func (m *Machine) Remove(id string) error {
+	if _, ok := m.checks[id]; !ok {
+		return fmt.Errorf("removing check: %w %q", ErrUnknownCheck, id)
+	}
+	for _, e := range m.checks {
+		if slices.Contains(e.settings.Parents, id) {
+			return fmt.Errorf("removing check %q: %w: it is a parent of %q", id, ErrConflict, e.status.Check)
+		}
+	}
+	delete(m.checks, id)
+	if i := slices.Index(m.ids, id); i >= 0 {
+		m.ids = slices.Delete(m.ids, i, i+1)
+	}
+	return nil
+}
+
+// Len is the number of checks.
+func (m *Machine) Len() int { return len(m.checks) }
+
+// settingsView lets validateOne look up parents without copying every
+// check's settings.
+func (m *Machine) settingsView() settingsLookup { return machineSettings{m} }
+
+// sortedIDs returns the check IDs in order, sorting them first when Add
+// left them unsorted.
+func (m *Machine) sortedIDs() []string {
+	if m.idsDirty {
+		sort.Strings(m.ids)
+		m.idsDirty = false
+	}
+	return m.ids
 }
 
 // pending is the Status of a check with no result yet: OK, HARD, attempt 1,
@@ -135,8 +199,9 @@ func (m *Machine) Status(id string) (Status, bool) {
 
 // Statuses returns copies of every check's Status, ordered by check ID.
 func (m *Machine) Statuses() []Status {
-	out := make([]Status, 0, len(m.ids))
-	for _, id := range m.ids {
+	ids := m.sortedIDs()
+	out := make([]Status, 0, len(ids))
+	for _, id := range ids {
 		out = append(out, m.checks[id].status.clone())
 	}
 	return out
@@ -169,7 +234,7 @@ func (m *Machine) Tick(now time.Time) ([]Transition, error) {
 		return nil, fmt.Errorf("advancing time: %w: no time given", ErrInvalid)
 	}
 	var out []Transition
-	for _, id := range m.ids {
+	for _, id := range m.sortedIDs() {
 		e := m.checks[id]
 		out = m.advance(e, now, true, out)
 		out = m.releaseOwed(e, now, out)

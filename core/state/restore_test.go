@@ -12,12 +12,14 @@ import (
 // downtime waiting, a fixed one active, flap history and a notified problem.
 var richSteps = []step{
 	{at: 0, do: result("web", crit), state: crit, typ: Soft, att: 1, lvl: lvlErr, want: []wantTr{quiet(KindProblem, SuppressedSoft)}},
-	{at: 1, do: result("web", crit), state: crit, typ: Soft, att: 2, lvl: lvlErr},
+	{at: 1, do: result("web", crit), state: crit, typ: Soft, att: 2, lvl: lvlErr,
+		want: []wantTr{quiet(KindProblem, SuppressedSoft)}},
 	{at: 2, do: result("web", crit), state: crit, typ: Hard, att: 3, lvl: lvlErr, want: []wantTr{notified(KindProblem)}},
 	{at: 3, do: ack("web", true, true), state: crit, typ: Hard, att: 3, lvl: lvlErr, want: []wantTr{notified(KindAcknowledgement)}},
-	{at: 4, do: flexible("web", 5, 60, 10), state: crit, typ: Hard, att: 3, lvl: lvlErr},
+	{at: 4, do: flexible("web", 5, 60, 10), state: crit, typ: Hard, att: 3, lvl: lvlErr,
+		want: []wantTr{quiet(KindDowntimeScheduled, SuppressedNotRequested)}},
 	{at: 5, do: fixed("web", 5, 50), state: crit, typ: Hard, att: 3, lvl: lvlErr,
-		want: []wantTr{notified(KindDowntimeStart), quiet(KindDowntimeStart, SuppressedOtherDowntime)}},
+		want: []wantTr{quiet(KindDowntimeScheduled, SuppressedNotRequested), notified(KindDowntimeStart), quiet(KindDowntimeStart, SuppressedOtherDowntime)}},
 	{at: 6, do: result("router", warning), check: "router", state: warning, typ: Soft, att: 1, lvl: lvlWarn,
 		want: []wantTr{quiet(KindProblem, SuppressedSoft).on("router")}},
 	// --- a restart may happen here ---

@@ -62,14 +62,33 @@ func validateSettings(all map[string]Settings) error {
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		if err := validateOne(id, all[id], all); err != nil {
+		if err := validateOne(id, all[id], settingsMap(all)); err != nil {
 			return err
 		}
 	}
 	return findParentCycle(ids, all)
 }
 
-func validateOne(id string, s Settings, all map[string]Settings) error {
+// settingsLookup finds a check's settings: a map of them, or a Machine's.
+type settingsLookup interface {
+	lookupSettings(id string) (Settings, bool)
+}
+
+type settingsMap map[string]Settings
+
+func (m settingsMap) lookupSettings(id string) (Settings, bool) { s, ok := m[id]; return s, ok }
+
+type machineSettings struct{ m *Machine }
+
+func (v machineSettings) lookupSettings(id string) (Settings, bool) {
+	e, ok := v.m.checks[id]
+	if !ok {
+		return Settings{}, false
+	}
+	return e.settings, true
+}
+
+func validateOne(id string, s Settings, all settingsLookup) error {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%w: check %q: %s", ErrInvalid, id, fmt.Sprintf(format, args...))
 	}
@@ -103,7 +122,7 @@ func validateOne(id string, s Settings, all map[string]Settings) error {
 		case seen[p]:
 			return bad("parent %q listed twice", p)
 		}
-		if _, ok := all[p]; !ok {
+		if _, ok := all.lookupSettings(p); !ok {
 			return bad("parent %q is not a configured check", p)
 		}
 		seen[p] = true

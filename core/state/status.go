@@ -126,6 +126,10 @@ type Downtime struct {
 	Duration time.Duration `json:"duration"`
 	Author   string        `json:"author"`
 	Comment  string        `json:"comment"`
+	// Ref names the request that scheduled it: one downtime on a host or
+	// a tag is one per check, all with the same Ref, so that they are
+	// listed and cancelled together. Set by the caller; may be empty.
+	Ref string `json:"ref,omitempty"`
 
 	// Set by the Machine.
 	Entered time.Time     `json:"entered"`

@@ -41,7 +41,8 @@ func TestDowntime(t *testing.T) {
 		{
 			name: "fixed: starts, suppresses, ends, then the held problem notifies", settings: one("web", attempts(1)), check: "web",
 			steps: []step{
-				{at: 5, do: fixed("web", 10, 20), state: ok, typ: Hard, att: 1, lvl: lvlOK, also: downtimePhases(DowntimeScheduled)},
+				{at: 5, do: fixed("web", 10, 20), state: ok, typ: Hard, att: 1, lvl: lvlOK, also: downtimePhases(DowntimeScheduled),
+					want: []wantTr{quiet(KindDowntimeScheduled, SuppressedNotRequested)}},
 				{at: 9, do: tick(), state: ok, typ: Hard, att: 1, lvl: lvlOK, also: inDowntime(false)},
 				{at: 10, do: tick(), state: ok, typ: Hard, att: 1, lvl: lvlOK,
 					want: []wantTr{notified(KindDowntimeStart)}, also: inDowntime(true)},
@@ -55,7 +56,8 @@ func TestDowntime(t *testing.T) {
 		{
 			name: "a result after the start time sees the downtime even before any tick", settings: one("web", attempts(1)), check: "web",
 			steps: []step{
-				{at: 0, do: fixed("web", 10, 20), state: ok, typ: Hard, att: 1, lvl: lvlOK},
+				{at: 0, do: fixed("web", 10, 20), state: ok, typ: Hard, att: 1, lvl: lvlOK,
+					want: []wantTr{quiet(KindDowntimeScheduled, SuppressedNotRequested)}},
 				{at: 11, do: result("web", crit), state: crit, typ: Hard, att: 1, lvl: lvlErr,
 					want: []wantTr{notified(KindDowntimeStart).when(10), quiet(KindProblem, SuppressedDowntime)}},
 			},
@@ -64,7 +66,7 @@ func TestDowntime(t *testing.T) {
 			name: "recovery of a notified problem is sent even in downtime", settings: one("web", attempts(1)), check: "web",
 			steps: []step{
 				{at: 0, do: result("web", crit), state: crit, typ: Hard, att: 1, lvl: lvlErr, want: []wantTr{notified(KindProblem)}},
-				{at: 1, do: fixed("web", 1, 30), state: crit, typ: Hard, att: 1, lvl: lvlErr, want: []wantTr{notified(KindDowntimeStart)}},
+				{at: 1, do: fixed("web", 1, 30), state: crit, typ: Hard, att: 1, lvl: lvlErr, want: []wantTr{quiet(KindDowntimeScheduled, SuppressedNotRequested), notified(KindDowntimeStart)}},
 				{at: 2, do: result("web", ok), state: ok, typ: Hard, att: 1, lvl: lvlOK, want: []wantTr{notified(KindRecovery)}},
 				{at: 3, do: result("web", crit), state: crit, typ: Hard, att: 1, lvl: lvlErr,
 					want: []wantTr{quiet(KindProblem, SuppressedDowntime)}},
@@ -76,14 +78,15 @@ func TestDowntime(t *testing.T) {
 			name: "a downtime whose start has passed starts when scheduled", settings: one("web", attempts(1)), check: "web",
 			steps: []step{
 				{at: 5, do: fixed("web", 0, 10), state: ok, typ: Hard, att: 1, lvl: lvlOK,
-					want: []wantTr{notified(KindDowntimeStart).when(0)}, also: downtimePhases(DowntimeActive)},
+					want: []wantTr{quiet(KindDowntimeScheduled, SuppressedNotRequested), notified(KindDowntimeStart).when(0)}, also: downtimePhases(DowntimeActive)},
 				{at: 10, do: tick(), state: ok, typ: Hard, att: 1, lvl: lvlOK, want: []wantTr{notified(KindDowntimeEnd)}},
 			},
 		},
 		{
 			name: "flexible: starts at the hard problem inside the window and lasts its duration", settings: one("web", attempts(2)), check: "web",
 			steps: []step{
-				{at: 0, do: flexible("web", 10, 30, 15), state: ok, typ: Hard, att: 1, lvl: lvlOK},
+				{at: 0, do: flexible("web", 10, 30, 15), state: ok, typ: Hard, att: 1, lvl: lvlOK,
+					want: []wantTr{quiet(KindDowntimeScheduled, SuppressedNotRequested)}},
 				{at: 10, do: tick(), state: ok, typ: Hard, att: 1, lvl: lvlOK, also: downtimePhases(DowntimeWaiting)},
 				{at: 12, do: result("web", crit), state: crit, typ: Soft, att: 1, lvl: lvlErr,
 					want: []wantTr{quiet(KindProblem, SuppressedSoft)}, also: downtimePhases(DowntimeWaiting)},
@@ -103,7 +106,8 @@ func TestDowntime(t *testing.T) {
 		{
 			name: "flexible: a window with no problem expires quietly", settings: one("web", attempts(1)), check: "web",
 			steps: []step{
-				{at: 0, do: flexible("web", 10, 30, 15), state: ok, typ: Hard, att: 1, lvl: lvlOK},
+				{at: 0, do: flexible("web", 10, 30, 15), state: ok, typ: Hard, att: 1, lvl: lvlOK,
+					want: []wantTr{quiet(KindDowntimeScheduled, SuppressedNotRequested)}},
 				{at: 10, do: tick(), state: ok, typ: Hard, att: 1, lvl: lvlOK},
 				{at: 31, do: tick(), state: ok, typ: Hard, att: 1, lvl: lvlOK,
 					want: []wantTr{quiet(KindDowntimeExpired, SuppressedNotStarted).when(30)}, also: downtimePhases()},
@@ -113,7 +117,8 @@ func TestDowntime(t *testing.T) {
 			name: "flexible: already failing when the window opens", settings: one("web", attempts(1)), check: "web",
 			steps: []step{
 				{at: 0, do: result("web", crit), state: crit, typ: Hard, att: 1, lvl: lvlErr, want: []wantTr{notified(KindProblem)}},
-				{at: 1, do: flexible("web", 10, 30, 5), state: crit, typ: Hard, att: 1, lvl: lvlErr},
+				{at: 1, do: flexible("web", 10, 30, 5), state: crit, typ: Hard, att: 1, lvl: lvlErr,
+					want: []wantTr{quiet(KindDowntimeScheduled, SuppressedNotRequested)}},
 				{at: 10, do: tick(), state: crit, typ: Hard, att: 1, lvl: lvlErr, want: []wantTr{notified(KindDowntimeStart)}},
 				{at: 15, do: tick(), state: crit, typ: Hard, att: 1, lvl: lvlErr, want: []wantTr{notified(KindDowntimeEnd)}},
 			},
@@ -121,8 +126,10 @@ func TestDowntime(t *testing.T) {
 		{
 			name: "overlapping downtimes suppress until the last one ends", settings: one("web", attempts(1)), check: "web",
 			steps: []step{
-				{at: 0, do: fixed("web", 10, 30), state: ok, typ: Hard, att: 1, lvl: lvlOK},
-				{at: 0, do: fixed("web", 20, 40), state: ok, typ: Hard, att: 1, lvl: lvlOK},
+				{at: 0, do: fixed("web", 10, 30), state: ok, typ: Hard, att: 1, lvl: lvlOK,
+					want: []wantTr{quiet(KindDowntimeScheduled, SuppressedNotRequested)}},
+				{at: 0, do: fixed("web", 20, 40), state: ok, typ: Hard, att: 1, lvl: lvlOK,
+					want: []wantTr{quiet(KindDowntimeScheduled, SuppressedNotRequested)}},
 				{at: 10, do: tick(), state: ok, typ: Hard, att: 1, lvl: lvlOK, want: []wantTr{notified(KindDowntimeStart)}},
 				{at: 20, do: tick(), state: ok, typ: Hard, att: 1, lvl: lvlOK,
 					want: []wantTr{quiet(KindDowntimeStart, SuppressedOtherDowntime)}},
@@ -137,8 +144,10 @@ func TestDowntime(t *testing.T) {
 		{
 			name: "one late tick fires every due event in time order", settings: one("web", attempts(1)), check: "web",
 			steps: []step{
-				{at: 0, do: fixed("web", 10, 20), state: ok, typ: Hard, att: 1, lvl: lvlOK},
-				{at: 0, do: fixed("web", 15, 25), state: ok, typ: Hard, att: 1, lvl: lvlOK},
+				{at: 0, do: fixed("web", 10, 20), state: ok, typ: Hard, att: 1, lvl: lvlOK,
+					want: []wantTr{quiet(KindDowntimeScheduled, SuppressedNotRequested)}},
+				{at: 0, do: fixed("web", 15, 25), state: ok, typ: Hard, att: 1, lvl: lvlOK,
+					want: []wantTr{quiet(KindDowntimeScheduled, SuppressedNotRequested)}},
 				{at: 30, do: tick(), state: ok, typ: Hard, att: 1, lvl: lvlOK,
 					want: []wantTr{
 						notified(KindDowntimeStart).when(10),
@@ -151,8 +160,10 @@ func TestDowntime(t *testing.T) {
 		{
 			name: "back-to-back downtimes: no gap, no end and start notifications", settings: one("web", attempts(1)), check: "web",
 			steps: []step{
-				{at: 0, do: fixed("web", 10, 20), state: ok, typ: Hard, att: 1, lvl: lvlOK},
-				{at: 0, do: fixed("web", 20, 30), state: ok, typ: Hard, att: 1, lvl: lvlOK},
+				{at: 0, do: fixed("web", 10, 20), state: ok, typ: Hard, att: 1, lvl: lvlOK,
+					want: []wantTr{quiet(KindDowntimeScheduled, SuppressedNotRequested)}},
+				{at: 0, do: fixed("web", 20, 30), state: ok, typ: Hard, att: 1, lvl: lvlOK,
+					want: []wantTr{quiet(KindDowntimeScheduled, SuppressedNotRequested)}},
 				{at: 10, do: tick(), state: ok, typ: Hard, att: 1, lvl: lvlOK, want: []wantTr{notified(KindDowntimeStart)}},
 				{at: 20, do: tick(), state: ok, typ: Hard, att: 1, lvl: lvlOK,
 					want: []wantTr{quiet(KindDowntimeStart, SuppressedOtherDowntime), quiet(KindDowntimeEnd, SuppressedOtherDowntime)}},
@@ -162,9 +173,12 @@ func TestDowntime(t *testing.T) {
 		{
 			name: "cancelling", settings: one("web", attempts(1)), check: "web",
 			steps: []step{
-				{at: 0, do: fixed("web", 10, 30), state: ok, typ: Hard, att: 1, lvl: lvlOK},
-				{at: 0, do: fixed("web", 10, 40), state: ok, typ: Hard, att: 1, lvl: lvlOK},
-				{at: 0, do: fixed("web", 50, 60), state: ok, typ: Hard, att: 1, lvl: lvlOK},
+				{at: 0, do: fixed("web", 10, 30), state: ok, typ: Hard, att: 1, lvl: lvlOK,
+					want: []wantTr{quiet(KindDowntimeScheduled, SuppressedNotRequested)}},
+				{at: 0, do: fixed("web", 10, 40), state: ok, typ: Hard, att: 1, lvl: lvlOK,
+					want: []wantTr{quiet(KindDowntimeScheduled, SuppressedNotRequested)}},
+				{at: 0, do: fixed("web", 50, 60), state: ok, typ: Hard, att: 1, lvl: lvlOK,
+					want: []wantTr{quiet(KindDowntimeScheduled, SuppressedNotRequested)}},
 				{at: 10, do: tick(), state: ok, typ: Hard, att: 1, lvl: lvlOK,
 					want: []wantTr{notified(KindDowntimeStart), quiet(KindDowntimeStart, SuppressedOtherDowntime)}},
 				{at: 12, do: result("web", crit), state: crit, typ: Hard, att: 1, lvl: lvlErr,
@@ -205,8 +219,8 @@ func TestDowntimeIDsAndReturnedValue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d2.ID != 2 || d2.Phase != DowntimeWaiting || len(ts) != 0 {
-		t.Fatalf("second downtime %+v with transitions %s: want ID 2, waiting, no transitions", d2, describe(ts))
+	if d2.ID != 2 || d2.Phase != DowntimeWaiting || len(ts) != 1 || ts[0].Kind != KindDowntimeScheduled || ts[0].Downtime.ID != 2 {
+		t.Fatalf("second downtime %+v with transitions %s: want ID 2, waiting, only its downtime_scheduled", d2, describe(ts))
 	}
 }
 
@@ -268,7 +282,8 @@ func TestStale(t *testing.T) {
 		{
 			name: "stale during a downtime is silent until it ends", settings: one("bb", passive(10, check.LevelError)), check: "bb",
 			steps: []step{
-				{at: 0, do: fixed("bb", 5, 20), state: ok, typ: Hard, att: 1, lvl: lvlOK},
+				{at: 0, do: fixed("bb", 5, 20), state: ok, typ: Hard, att: 1, lvl: lvlOK,
+					want: []wantTr{quiet(KindDowntimeScheduled, SuppressedNotRequested)}},
 				{at: 25, do: tick(), state: unknown, typ: Hard, att: 3, lvl: lvlErr,
 					want: []wantTr{
 						notified(KindDowntimeStart).when(5),

@@ -16,13 +16,19 @@ const (
 	KindRecovery Kind = "recovery"
 	// KindStale: no result arrived within the TTL; the check is now
 	// UNKNOWN (HARD), shown purple.
-	KindStale            Kind = "stale"
-	KindAcknowledgement  Kind = "acknowledgement"
-	KindFlappingStart    Kind = "flapping_start"
-	KindFlappingStop     Kind = "flapping_stop"
-	KindDowntimeStart    Kind = "downtime_start"
-	KindDowntimeEnd      Kind = "downtime_end"
-	KindDowntimeCanceled Kind = "downtime_cancelled"
+	KindStale           Kind = "stale"
+	KindAcknowledgement Kind = "acknowledgement"
+	// KindAcknowledgementRemoved: an ack was removed by hand (an ack that
+	// ends with a change of state leaves no transition of its own).
+	KindAcknowledgementRemoved Kind = "acknowledgement_removed"
+	KindFlappingStart          Kind = "flapping_start"
+	KindFlappingStop           Kind = "flapping_stop"
+	// KindDowntimeScheduled: a downtime was scheduled (it starts later,
+	// or at once with a KindDowntimeStart right after).
+	KindDowntimeScheduled Kind = "downtime_scheduled"
+	KindDowntimeStart     Kind = "downtime_start"
+	KindDowntimeEnd       Kind = "downtime_end"
+	KindDowntimeCanceled  Kind = "downtime_cancelled"
 	// KindDowntimeExpired: a downtime was removed without ever becoming
 	// active (a flexible window with no problem in it, or a window that
 	// passed while the daemon was not running).
