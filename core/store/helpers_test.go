@@ -55,7 +55,7 @@ func okState(id string, at time.Time) CheckState {
 // problem is a valid transition of check id to CRITICAL at time at.
 func problem(id string, at time.Time) Transition {
 	return Transition{
-		CheckID: id, Time: at, From: check.OK, To: check.Critical, Type: Hard,
+		CheckID: id, Time: at, From: check.OK, To: check.Critical, Type: Hard, Attempt: 1,
 		Level: check.LevelError, Kind: "problem", Notify: true, Output: "CRITICAL - down",
 	}
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -19,7 +20,10 @@ type Transition struct {
 	Time     time.Time
 	From, To check.State
 	Type     StateType
-	Level    check.Level // the level after the change
+	// Attempt is the attempt after the change (Nagios' alert log: a soft
+	// recovery is OK;SOFT;N+1). 0 is taken as 1.
+	Attempt int
+	Level   check.Level // the level after the change
 	// Kind says what happened, in the state machine's words: "problem",
 	// "recovery", "flapping_start" ... It must not be empty.
 	Kind   string
@@ -28,6 +32,9 @@ type Transition struct {
 	// "downtime", "flapping" ...); empty when it is not suppressed.
 	Suppressed string
 	Output     string
+	// Detail is the whole transition as its producer describes it
+	// (JSON; the engine's state.Transition), nil for none.
+	Detail json.RawMessage
 }
 
 // Validate reports the first thing wrong with t, wrapping ErrInvalid.
@@ -49,6 +56,12 @@ func (t Transition) Validate() error {
 	}
 	if err := validName("transition kind", t.Kind); err != nil {
 		return fmt.Errorf("check %q: %w", t.CheckID, err)
+	}
+	if t.Attempt < 0 {
+		return fmt.Errorf("%w: check %q: attempt %d is negative", ErrInvalid, t.CheckID, t.Attempt)
+	}
+	if len(t.Detail) > 0 && !json.Valid(t.Detail) {
+		return fmt.Errorf("%w: check %q: transition detail is not valid JSON", ErrInvalid, t.CheckID)
 	}
 	return nil
 }
@@ -149,8 +162,8 @@ func (s *Store) RecordChanges(ctx context.Context, changes []Change) ([]Change, 
 // assigns in them.
 func insertChanges(ctx context.Context, tx *sql.Tx, changes []Change) error {
 	insert, err := tx.PrepareContext(ctx, `INSERT INTO transitions
-		(check_id, at, from_state, to_state, state_type, level, kind, notify, suppressed, output)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
+		(check_id, at, from_state, to_state, state_type, attempt, level, kind, notify, suppressed, output, detail)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
 	if err != nil {
 		return err
 	}
@@ -158,8 +171,12 @@ func insertChanges(ctx context.Context, tx *sql.Tx, changes []Change) error {
 	for i := range changes {
 		c := &changes[i]
 		t := &c.Transition
+		detail := "{}"
+		if len(t.Detail) > 0 {
+			detail = string(t.Detail)
+		}
 		err := insert.QueryRowContext(ctx, t.CheckID, t.Time.UnixNano(), int(t.From), int(t.To), string(t.Type),
-			int(t.Level), t.Kind, t.Notify, t.Suppressed, t.Output).Scan(&t.ID)
+			max(t.Attempt, 1), int(t.Level), t.Kind, t.Notify, t.Suppressed, t.Output, detail).Scan(&t.ID)
 		if err != nil {
 			return fmt.Errorf("insert transition of %q: %w", t.CheckID, err)
 		}
@@ -188,17 +205,20 @@ type TransitionQuery struct {
 	NewestFirst bool
 }
 
-const transitionColumns = `id, check_id, at, from_state, to_state, state_type, level, kind, notify, suppressed, output`
+const transitionColumns = `id, check_id, at, from_state, to_state, state_type, attempt, level, kind, notify, suppressed, output, detail`
 
 func scanTransition(sc interface{ Scan(...any) error }) (Transition, error) {
 	var (
 		t               Transition
 		at              int64
 		from, to, level int
-		typ             string
+		typ, detail     string
 	)
-	if err := sc.Scan(&t.ID, &t.CheckID, &at, &from, &to, &typ, &level, &t.Kind, &t.Notify, &t.Suppressed, &t.Output); err != nil {
+	if err := sc.Scan(&t.ID, &t.CheckID, &at, &from, &to, &typ, &t.Attempt, &level, &t.Kind, &t.Notify, &t.Suppressed, &t.Output, &detail); err != nil {
 		return t, err
+	}
+	if detail != "{}" {
+		t.Detail = json.RawMessage(detail)
 	}
 	t.Time, t.From, t.To, t.Type, t.Level = fromNanos(at), check.State(from), check.State(to), StateType(typ), check.Level(level)
 	return t, nil

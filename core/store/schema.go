@@ -142,6 +142,19 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox (next_attempt) WHERE status = 'pending';
 CREATE INDEX outbox_by_transition ON outbox (transition_id);
 `},
+		{5, "one home for acks and downtimes; attempts and details in the history; raw perfdata", `
+-- Acknowledgements and downtimes live in each check's status (check_state.status);
+-- their history is the transitions table. These tables were never used.
+DROP TABLE acks;
+DROP TABLE downtimes;
+-- Nagios' alert log keeps the attempt of every SOFT state and soft recovery.
+ALTER TABLE transitions ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1 CHECK (attempt >= 1);
+-- The whole transition as the engine published it (JSON), for consumers
+-- that resume by id.
+ALTER TABLE transitions ADD COLUMN detail TEXT NOT NULL DEFAULT '{}';
+-- The last result's perfdata exactly as the plugin printed it.
+ALTER TABLE check_state ADD COLUMN perfdata TEXT NOT NULL DEFAULT '';
+`},
 	}
 }
 

@@ -45,7 +45,10 @@ type CheckState struct {
 	Flapping       bool
 	PercentChange  float64 // 0..100
 	Acknowledged   bool
-	Status         json.RawMessage // nil or valid JSON
+	// Perfdata is the last result's perfdata exactly as the plugin
+	// printed it (Nagios hands graphers this string unchanged).
+	Perfdata string
+	Status   json.RawMessage // nil or valid JSON
 }
 
 // Validate reports the first thing wrong with st, wrapping ErrInvalid.
@@ -94,15 +97,15 @@ func validLevel(l check.Level) error {
 // RecordChange.
 const upsertState = `
 INSERT INTO check_state (check_id, state, state_type, attempt, level, output, long_output,
-	last_check, last_change, last_hard_change, flapping, percent_change, acknowledged, status)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	last_check, last_change, last_hard_change, flapping, percent_change, acknowledged, perfdata, status)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (check_id) DO UPDATE SET
 	state = excluded.state, state_type = excluded.state_type, attempt = excluded.attempt,
 	level = excluded.level, output = excluded.output, long_output = excluded.long_output,
 	last_check = excluded.last_check, last_change = excluded.last_change,
 	last_hard_change = excluded.last_hard_change, flapping = excluded.flapping,
 	percent_change = excluded.percent_change, acknowledged = excluded.acknowledged,
-	status = excluded.status
+	perfdata = excluded.perfdata, status = excluded.status
 WHERE coalesce(excluded.last_check, 0) >= coalesce(check_state.last_check, 0)`
 
 func stateArgs(st CheckState) []any {
@@ -112,7 +115,7 @@ func stateArgs(st CheckState) []any {
 	}
 	return []any{st.CheckID, int(st.State), string(st.Type), st.Attempt, int(st.Level), st.Output, st.LongOutput,
 		nullTime(st.LastCheck), nullTime(st.LastChange), nullTime(st.LastHardChange),
-		st.Flapping, st.PercentChange, st.Acknowledged, status}
+		st.Flapping, st.PercentChange, st.Acknowledged, st.Perfdata, status}
 }
 
 // SaveState writes one check's state durably. A state whose LastCheck is
@@ -185,7 +188,7 @@ func (s *Store) DeleteStates(ctx context.Context, checkIDs []string) (int, error
 }
 
 const stateColumns = `check_id, state, state_type, attempt, level, output, long_output,
-	last_check, last_change, last_hard_change, flapping, percent_change, acknowledged, status`
+	last_check, last_change, last_hard_change, flapping, percent_change, acknowledged, perfdata, status`
 
 func scanState(sc interface{ Scan(...any) error }) (CheckState, error) {
 	var (
@@ -196,7 +199,7 @@ func scanState(sc interface{ Scan(...any) error }) (CheckState, error) {
 		status                      sql.NullString
 	)
 	err := sc.Scan(&st.CheckID, &state, &typ, &st.Attempt, &level, &st.Output, &st.LongOutput,
-		&lastCheck, &lastChange, &hard, &st.Flapping, &st.PercentChange, &st.Acknowledged, &status)
+		&lastCheck, &lastChange, &hard, &st.Flapping, &st.PercentChange, &st.Acknowledged, &st.Perfdata, &status)
 	if err != nil {
 		return st, err
 	}

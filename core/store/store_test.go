@@ -41,6 +41,7 @@ func wantSchemaRows() []versionRow {
 		{2, "perfdata"},
 		{3, "acknowledgements and downtimes"},
 		{4, "notification outbox"},
+		{5, "one home for acks and downtimes; attempts and details in the history; raw perfdata"},
 	}
 }
 
@@ -55,8 +56,8 @@ func TestOpenMigratesEmptyFileAndReopens(t *testing.T) {
 	if got := schemaRows(t, s); !reflect.DeepEqual(got, wantSchemaRows()) {
 		t.Fatalf("schema_version after first open = %v, want %v", got, wantSchemaRows())
 	}
-	if SchemaVersion() != 4 {
-		t.Fatalf("SchemaVersion() = %d, want 4", SchemaVersion())
+	if SchemaVersion() != 5 {
+		t.Fatalf("SchemaVersion() = %d, want 5", SchemaVersion())
 	}
 	var mode, sync string
 	if err := s.write.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil {
@@ -94,8 +95,8 @@ func TestOpenEmptyExistingFileBecomesStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := openAt(t, path, Options{})
-	if got := schemaRows(t, s); len(got) != 4 {
-		t.Fatalf("schema rows = %v, want 4", got)
+	if got := schemaRows(t, s); len(got) != 5 {
+		t.Fatalf("schema rows = %v, want 5", got)
 	}
 }
 
@@ -106,7 +107,10 @@ func TestOpenUpgradesOlderSchema(t *testing.T) {
 	if err != nil {
 		t.Fatalf("open at version 2: %v", err)
 	}
-	if err := old.WriteResults(ctx, []Result{{State: okState("disk", t0), Perf: []PerfValue{{Label: "/", Value: 42.5, UOM: "%"}}}}); err != nil {
+	// Written as version 2's code wrote them: the code of today writes
+	// columns that version 2 has not got.
+	if _, err := old.write.ExecContext(ctx, `INSERT INTO perf_series (id, check_id, label, uom) VALUES (1, 'disk', '/', '%');
+		INSERT INTO perf_raw (series_id, at, value) VALUES (1, ?, 42.5)`, t0.UnixNano()); err != nil {
 		t.Fatal(err)
 	}
 	if got := schemaRows(t, old); !reflect.DeepEqual(got, wantSchemaRows()[:2]) {
@@ -128,25 +132,28 @@ func TestOpenUpgradesOlderSchema(t *testing.T) {
 	if !reflect.DeepEqual(samples, want) {
 		t.Fatalf("samples after upgrade = %+v, want %+v", samples, want)
 	}
-	// The tables of the new steps work.
-	if _, err := s.AddAck(ctx, Ack{CheckID: "disk", Author: "ops", Created: t0}); err != nil {
-		t.Fatalf("ack after upgrade: %v", err)
+	// The columns of the new steps work.
+	if err := s.SaveState(ctx, CheckState{CheckID: "disk", Type: Hard, Attempt: 1, Perfdata: "/=42.5%;80;90"}); err != nil {
+		t.Fatalf("state after upgrade: %v", err)
+	}
+	if st, err := s.State(ctx, "disk"); err != nil || st.Perfdata != "/=42.5%;80;90" {
+		t.Fatalf("raw perfdata after upgrade: %q, %v", st.Perfdata, err)
 	}
 }
 
 func TestFailedMigrationStepIsRolledBack(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "vakt.db")
 	ctx := testCtx(t)
-	broken := append(migrations(), migration{5, "broken step",
+	broken := append(migrations(), migration{6, "broken step",
 		`CREATE TABLE half_done (x INTEGER); CREATE TABLE check_state (y INTEGER);`})
 	_, err := open(ctx, path, Options{}, broken)
-	if err == nil || !strings.Contains(err.Error(), "migrate to version 5 (broken step)") ||
+	if err == nil || !strings.Contains(err.Error(), "migrate to version 6 (broken step)") ||
 		!strings.Contains(err.Error(), "table check_state already exists") {
-		t.Fatalf("open with a broken step 5 = %v", err)
+		t.Fatalf("open with a broken step 6 = %v", err)
 	}
 	s := openAt(t, path, Options{})
 	if got := schemaRows(t, s); !reflect.DeepEqual(got, wantSchemaRows()) {
-		t.Fatalf("schema after the failed step = %v, want versions 1-4 only", got)
+		t.Fatalf("schema after the failed step = %v, want versions 1-5 only", got)
 	}
 	var n int
 	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE name = 'half_done'`).Scan(&n); err != nil || n != 0 {
@@ -161,7 +168,7 @@ func TestOpenRejectsNewerSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.write.ExecContext(ctx, `INSERT INTO schema_version (version, name, applied_at) VALUES (5, 'from the future', 0)`); err != nil {
+	if _, err := s.write.ExecContext(ctx, `INSERT INTO schema_version (version, name, applied_at) VALUES (6, 'from the future', 0)`); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
@@ -170,9 +177,9 @@ func TestOpenRejectsNewerSchema(t *testing.T) {
 
 	_, err = Open(ctx, path, Options{})
 	if !errors.Is(err, ErrSchemaTooNew) {
-		t.Fatalf("Open of a version 5 database: err = %v, want ErrSchemaTooNew", err)
+		t.Fatalf("Open of a version 6 database: err = %v, want ErrSchemaTooNew", err)
 	}
-	for _, want := range []string{"schema version 5", "knows up to 4", path} {
+	for _, want := range []string{"schema version 6", "knows up to 5", path} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}

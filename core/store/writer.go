@@ -61,33 +61,16 @@ func (s *Store) writeResults(ctx context.Context, results []Result) error {
 			return err
 		}
 		defer state.Close()
-		series, err := tx.PrepareContext(ctx, upsertSeries)
-		if err != nil {
-			return err
-		}
-		defer series.Close()
-		raw, err := tx.PrepareContext(ctx, insertRaw)
-		if err != nil {
-			return err
-		}
-		defer raw.Close()
-
+		perf := make([]PerfSamples, 0, len(results))
 		for _, r := range results {
 			if _, err := state.ExecContext(ctx, stateArgs(r.State)...); err != nil {
 				return fmt.Errorf("state of %q: %w", r.State.CheckID, err)
 			}
-			at := r.State.LastCheck.UnixNano()
-			for _, p := range r.Perf {
-				id, err := s.seriesID(ctx, series, fresh, seriesKey{r.State.CheckID, p.Label}, p.UOM)
-				if err != nil {
-					return err
-				}
-				if _, err := raw.ExecContext(ctx, id, at, p.Value); err != nil {
-					return fmt.Errorf("perfdata %q of %q: %w", p.Label, r.State.CheckID, err)
-				}
+			if len(r.Perf) > 0 {
+				perf = append(perf, PerfSamples{CheckID: r.State.CheckID, At: r.State.LastCheck, Values: r.Perf})
 			}
 		}
-		return nil
+		return s.insertPerf(ctx, tx, fresh, perf)
 	})
 	if err != nil {
 		return err
