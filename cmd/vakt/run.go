@@ -413,7 +413,7 @@ variables over the file. Keys in the file are the flag names with _ for -
 						return
 					case <-hup:
 						log.Info().Msg("SIGHUP: reloading")
-						d.Reload(ctx)
+						d.Reload(ctx, false)
 					}
 				}
 			}()

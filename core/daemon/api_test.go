@@ -100,8 +100,8 @@ func TestAPIPassiveHTTP(t *testing.T) {
 		c.Type != "HARD" || c.Attempt != 1 || c.MaxAttempts != 1 || c.Level != "warning" || c.Output != "DISK WARNING - 91% used" {
 		t.Errorf("web1/disk = %+v", c)
 	}
-	if m := d.Metrics(); m.PassiveResults != 1 {
-		t.Errorf("metrics: %d passive results; want 1", m.PassiveResults)
+	if m := d.Metrics(); m.Engine.PassiveResults != 1 {
+		t.Errorf("metrics: %d passive results; want 1", m.Engine.PassiveResults)
 	}
 	if err := d.stop(); err != nil {
 		t.Fatal(err)
@@ -220,6 +220,10 @@ func TestAPIEndpoints(t *testing.T) {
 		})
 	}
 
+	// Transitions count once committed: wait for the commit.
+	if err := d.engine.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	code, header, metrics := d.call(t, http.MethodGet, "/metrics", "", "", "")
 	if code != http.StatusOK || header.Get("Content-Type") != "text/plain; version=0.0.4; charset=utf-8" {
 		t.Fatalf("GET /metrics = %d %s", code, header.Get("Content-Type"))

@@ -122,7 +122,7 @@ func daemonBurst(b *testing.B, d *Daemon, ids []string) {
 	for d.runs.Load() < target {
 		time.Sleep(500 * time.Microsecond)
 	}
-	if err := d.writer.Flush(context.Background()); err != nil {
+	if err := d.engine.Sync(context.Background()); err != nil {
 		b.Fatal(err)
 	}
 }

@@ -13,19 +13,17 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/vakt/vakt/core/engine"
 	"github.com/vakt/vakt/core/execute"
 	"github.com/vakt/vakt/core/passive"
 	"github.com/vakt/vakt/core/runner"
 	"github.com/vakt/vakt/core/schedule"
 	"github.com/vakt/vakt/core/server"
-	"github.com/vakt/vakt/core/state"
 	"github.com/vakt/vakt/core/store"
 )
 
 // Defaults used where Options leave a setting at its zero value.
 const (
-	DefaultTickInterval     = time.Second
-	DefaultMaxPassiveChecks = 10_000
 	// DefaultMaintenanceInterval is how often perfdata is rolled up and
 	// pruned.
 	DefaultMaintenanceInterval = 5 * time.Minute
@@ -52,12 +50,10 @@ type Options struct {
 	// Concurrency is the most check runs at once; 0 means
 	// schedule.DefaultConcurrency.
 	Concurrency int
-	// TickInterval is how often time passes for the state machine
-	// (freshness, downtimes); 0 means DefaultTickInterval.
-	TickInterval time.Duration
-	// MaxPassiveChecks caps the dynamic passive checks; 0 means
-	// DefaultMaxPassiveChecks.
-	MaxPassiveChecks int
+	// Engine tunes the engine (tick interval, passive check limits, the
+	// queue kept while the store fails); its Store, Logger and History
+	// are set by New.
+	Engine engine.Options
 	// MaintenanceInterval is how often perfdata samples are rolled up and
 	// those past their retention deleted (store.Downsample, store.Prune);
 	// 0 means DefaultMaintenanceInterval. It also runs once at start.
@@ -74,11 +70,6 @@ type Options struct {
 	// plugins at start and at every reload, and a problem there is a
 	// configuration error. The caller closes it after Run.
 	Plugins runner.PluginExecutor
-	// Writer tunes the batching store writer.
-	Writer store.WriterOptions
-	// Notifications, when set, turns a transition into the outbox rows
-	// written in the same transaction (the notify step's entry point).
-	Notifications func(t state.Transition) []store.Notification
 }
 
 // Daemon is a running vakt: make it with New, then call Run.
@@ -89,7 +80,7 @@ type Daemon struct {
 
 	lock   *os.File // flock of StatePath+".lock", held until close
 	store  *store.Store
-	writer *store.Writer
+	engine *engine.Engine
 	sched  *schedule.Scheduler
 	api    http.Handler
 	bb     *passive.BBServer
@@ -101,18 +92,13 @@ type Daemon struct {
 	// reloadMu makes reloads one at a time.
 	reloadMu sync.Mutex
 
-	// mu guards the Machine and what describes its checks.
-	mu       sync.Mutex
-	machine  *state.Machine
-	settings map[string]state.Settings // every check: configured and dynamic passive
-	passive  map[string]time.Duration  // dynamic passive checks and their TTL
-
 	running   atomic.Bool
 	closeOnce sync.Once
 	closeErr  error
 
-	runs, passiveResults, transitions, storeErrors atomic.Uint64
-	reloads, reloadFailures                        atomic.Uint64
+	runs, runsRefused       atomic.Uint64
+	reloads, reloadFailures atomic.Uint64
+	storeErrors             atomic.Uint64 // maintenance the store refused
 }
 
 // New loads the configuration, opens the store, restores the state saved in
@@ -126,21 +112,11 @@ func New(ctx context.Context, opts Options) (_ *Daemon, err error) {
 		return nil, errors.New("starting vakt: no state file given")
 	case opts.Concurrency < 0:
 		return nil, fmt.Errorf("starting vakt: concurrency %d is negative", opts.Concurrency)
-	case opts.TickInterval < 0:
-		return nil, fmt.Errorf("starting vakt: tick interval %s is negative", opts.TickInterval)
-	case opts.MaxPassiveChecks < 0:
-		return nil, fmt.Errorf("starting vakt: max passive checks %d is negative", opts.MaxPassiveChecks)
 	case opts.MaintenanceInterval < 0:
 		return nil, fmt.Errorf("starting vakt: maintenance interval %s is negative", opts.MaintenanceInterval)
 	}
 	if opts.MaintenanceInterval == 0 {
 		opts.MaintenanceInterval = DefaultMaintenanceInterval
-	}
-	if opts.TickInterval == 0 {
-		opts.TickInterval = DefaultTickInterval
-	}
-	if opts.MaxPassiveChecks == 0 {
-		opts.MaxPassiveChecks = DefaultMaxPassiveChecks
 	}
 	d := &Daemon{opts: opts, log: opts.Logger, exec: opts.Exec}
 	if d.exec == nil {
@@ -164,12 +140,16 @@ func New(ctx context.Context, opts Options) (_ *Daemon, err error) {
 	if d.store, err = store.Open(ctx, opts.StatePath, store.Options{Logger: d.log}); err != nil {
 		return nil, fmt.Errorf("starting vakt: %w", err)
 	}
-	if err := d.restore(ctx, l); err != nil {
+	saved, err := d.store.States(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("starting vakt: restoring state: %w", err)
+	}
+	eopts := opts.Engine
+	eopts.Store, eopts.History, eopts.Logger = d.store, d.store, d.log
+	if d.engine, err = engine.New(eopts, l.set, saved); err != nil {
 		return nil, fmt.Errorf("starting vakt: %w", err)
 	}
-	if d.writer, err = d.store.NewWriter(opts.Writer); err != nil {
-		return nil, fmt.Errorf("starting vakt: %w", err)
-	}
+	saved = nil
 	d.sched, err = schedule.New(schedule.Options{
 		Runner:      schedule.RunnerFunc(d.runCheck),
 		Concurrency: opts.Concurrency,
@@ -179,16 +159,16 @@ func New(ctx context.Context, opts Options) (_ *Daemon, err error) {
 		return nil, fmt.Errorf("starting vakt: %w", err)
 	}
 	d.cfg.Store(l)
-	for _, e := range l.entries {
-		if err := d.sched.Add(e); err != nil {
+	for _, def := range l.set.Checks() {
+		if err := d.sched.Add(def.Schedule); err != nil {
 			return nil, fmt.Errorf("starting vakt: %w", err)
 		}
 	}
 	// A check restored in a SOFT problem has its retries to run: run it
 	// now rather than a whole interval later.
-	for _, st := range d.machine.Statuses() {
-		if _, scheduled := l.byID[st.Check]; scheduled && st.Retrying() {
-			_ = d.sched.RunNow(st.Check)
+	for _, v := range d.engine.Statuses() {
+		if _, scheduled := l.set.Lookup(v.Check); scheduled && v.Retrying() {
+			_ = d.sched.RunNow(v.Check)
 		}
 	}
 	if err := d.listen(); err != nil {
@@ -206,18 +186,18 @@ func (d *Daemon) listen() error {
 			return fmt.Errorf("listening for Big Brother messages: %w", err)
 		}
 		d.bbLn = ln
-		d.bb = &passive.BBServer{Sink: d, Log: d.log.With().Str("listener", "bigbrother").Logger()}
+		d.bb = &passive.BBServer{Sink: d.engine, Log: d.log.With().Str("listener", "bigbrother").Logger()}
 	}
 	if d.opts.Listen != "" {
 		var results http.Handler
 		if len(d.opts.Tokens) > 0 {
-			h, err := passive.NewResultsHandler(d.opts.Tokens, d, d.log.With().Str("listener", "http").Logger())
+			h, err := passive.NewResultsHandler(d.opts.Tokens, d.engine, d.log.With().Str("listener", "http").Logger())
 			if err != nil {
 				return err
 			}
 			results = h
 		}
-		api, err := server.New(server.Options{Backend: d, Results: results, Tokens: d.opts.Tokens, Logger: d.log})
+		api, err := server.New(server.Options{Backend: d, Commands: d.engine, Results: results, Tokens: d.opts.Tokens, Logger: d.log})
 		if err != nil {
 			return err
 		}
@@ -271,7 +251,12 @@ func (d *Daemon) Run(ctx context.Context) error {
 			fail(err)
 		}
 	})
-	wg.Go(func() { d.every(ctx, d.opts.TickInterval, d.tick) })
+	// The engine stops after everything that feeds it: its own context
+	// ends once the scheduler and the listeners have returned.
+	engineCtx, stopEngine := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopEngine()
+	engineDone := make(chan error, 1)
+	go func() { engineDone <- d.engine.Run(engineCtx) }()
 	wg.Go(func() {
 		d.maintain(ctx) // at start too: a daemon restarted often still rolls up
 		d.every(ctx, d.opts.MaintenanceInterval, d.maintain)
@@ -297,10 +282,14 @@ func (d *Daemon) Run(ctx context.Context) error {
 			_ = srv.Shutdown(sctx)
 		})
 	}
-	d.log.Info().Int("checks", len(d.cfg.Load().entries)).Str("http_addr", d.HTTPAddr()).
+	d.log.Info().Int("checks", d.cfg.Load().set.Len()).Str("http_addr", d.HTTPAddr()).
 		Str("bb_addr", d.BBAddr()).Str("store", d.store.Path()).Msg("vakt running")
 
 	wg.Wait()
+	stopEngine()
+	if err := <-engineDone; err != nil {
+		runErrs = append(runErrs, err)
+	}
 	if err := d.close(); err != nil {
 		runErrs = append(runErrs, err)
 	}
@@ -319,13 +308,6 @@ func (d *Daemon) close() error {
 			if ln != nil {
 				_ = ln.Close() // Serve has closed it already after Run
 			}
-		}
-		if d.writer != nil {
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			if err := d.writer.Close(ctx); err != nil {
-				errs = append(errs, fmt.Errorf("stopping vakt: %w", err))
-			}
-			cancel()
 		}
 		if d.store != nil {
 			if err := d.store.Close(); err != nil {

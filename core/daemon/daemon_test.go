@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/core/engine"
 	"github.com/vakt/vakt/core/server"
-	"github.com/vakt/vakt/core/state"
 	"github.com/vakt/vakt/core/store"
 )
 
@@ -197,7 +197,7 @@ func TestNewBadOptions(t *testing.T) {
 		{"no checks", Options{StatePath: env.statePath}, "no checks folder or file given"},
 		{"no state", Options{Checks: []string{env.checks}}, "no state file given"},
 		{"negative concurrency", Options{Checks: []string{env.checks}, StatePath: env.statePath, Concurrency: -1}, "concurrency -1 is negative"},
-		{"negative tick", Options{Checks: []string{env.checks}, StatePath: env.statePath, TickInterval: -time.Second}, "tick interval -1s is negative"},
+		{"negative tick", Options{Checks: []string{env.checks}, StatePath: env.statePath, Engine: engine.Options{TickInterval: -time.Second}}, "durations must not be negative"},
 		{"bad listen", Options{Checks: []string{env.checks}, StatePath: env.statePath, Listen: "127.0.0.1:notaport"}, "listening for the HTTP API"},
 		{"bad bb listen", Options{Checks: []string{env.checks}, StatePath: env.statePath, BBListen: "127.0.0.1:notaport"}, "listening for Big Brother messages"},
 		{"empty token", Options{Checks: []string{env.checks}, StatePath: env.statePath, Listen: "127.0.0.1:0", Tokens: []string{" "}}, "API token 0 is empty"},
@@ -297,7 +297,7 @@ func TestReload(t *testing.T) {
 
 	// Broken: an unknown attribute in a second file.
 	writeFile(t, filepath.Join(env.checks, "broken.hcl"), "check \"new\" {\n  commnd = [\"/bin/true\"]\n}\n")
-	report := d.Reload(context.Background())
+	report := d.Reload(context.Background(), false)
 	wantAt := filepath.Join(env.checks, "broken.hcl") + ":2:3: error: Unsupported argument"
 	if report.OK || report.Error != "checks.d has errors; the running configuration stays" || !strings.Contains(report.Diagnostics, wantAt) {
 		t.Errorf("reload of a broken file = %+v; want refused with diagnostics containing %q", report, wantAt)
@@ -317,7 +317,7 @@ func TestReload(t *testing.T) {
 		t.Fatal(err)
 	}
 	env.writeChecks(t, env.flipCheck(t, "localhost", "kept", 1, "")+env.flipCheck(t, "localhost", "added", 1, "")+slow)
-	report = d.Reload(context.Background())
+	report = d.Reload(context.Background(), false)
 	want := server.ReloadReport{OK: true, Checks: 3, Added: 1, Removed: 1, Kept: 2}
 	if report != want {
 		t.Errorf("reload = %+v; want %+v", report, want)
@@ -360,14 +360,14 @@ func TestPassiveCommands(t *testing.T) {
 	ctx := context.Background()
 	submit := func(host, name string, st check.State) {
 		t.Helper()
-		if err := d.Submit(ctx, passiveResult(host, name, st)); err != nil {
+		if err := d.engine.Submit(ctx, passiveResult(host, name, st)); err != nil {
 			t.Fatalf("Submit: %v", err)
 		}
 	}
 	submit("www1", "http", check.OK)
 	submit("www1", "disk", check.OK)
 
-	if err := d.SubmitCommand(ctx, disable("www1", "*", time.Hour, false)); err != nil {
+	if err := d.engine.SubmitCommand(ctx, disable("www1", "*", time.Hour, false)); err != nil {
 		t.Fatalf("disable: %v", err)
 	}
 	for _, id := range []string{"www1/http", "www1/disk"} {
@@ -375,7 +375,7 @@ func TestPassiveCommands(t *testing.T) {
 			t.Errorf("%s is not in downtime after disable www1.*", id)
 		}
 	}
-	if err := d.SubmitCommand(ctx, enable("www1", "http")); err != nil {
+	if err := d.engine.SubmitCommand(ctx, enable("www1", "http")); err != nil {
 		t.Fatalf("enable: %v", err)
 	}
 	if d.status(t, "www1/http").InDowntime || !d.status(t, "www1/disk").InDowntime {
@@ -384,7 +384,7 @@ func TestPassiveCommands(t *testing.T) {
 	}
 
 	submit("www1", "http", check.Critical)
-	if err := d.SubmitCommand(ctx, disable("www1", "http", 0, true)); err != nil {
+	if err := d.engine.SubmitCommand(ctx, disable("www1", "http", 0, true)); err != nil {
 		t.Fatalf("disable -1: %v", err)
 	}
 	if !d.status(t, "www1/http").InDowntime {
@@ -400,14 +400,16 @@ func TestPassiveCommands(t *testing.T) {
 	}
 
 	for _, c := range []passiveCommand{disable("nohost", "http", time.Hour, false), disable("www1", "nocheck", time.Hour, false), enable("nohost", "*")} {
-		if err := d.SubmitCommand(ctx, c); err == nil || !strings.Contains(err.Error(), "no such check") {
+		if err := d.engine.SubmitCommand(ctx, c); err == nil || !strings.Contains(err.Error(), "no such check") {
 			t.Errorf("%s %s.%s = %v; want a no such check error", c.Kind, c.Host, c.Check, err)
 		}
 	}
 	d.stopAndCheckTransitions(t, env, "www1/http",
+		"www1/http downtime_scheduled OK->OK hard suppressed:not requested",
 		"www1/http downtime_start OK->OK hard notify",
 		"www1/http downtime_cancelled OK->OK hard notify",
 		"www1/http problem OK->CRITICAL hard notify",
+		"www1/http downtime_scheduled CRITICAL->CRITICAL hard suppressed:not requested",
 		"www1/http downtime_start CRITICAL->CRITICAL hard notify",
 		"www1/http recovery CRITICAL->OK hard notify",
 		"www1/http downtime_cancelled OK->OK hard notify",
@@ -419,17 +421,17 @@ func TestPassiveCommands(t *testing.T) {
 func TestPassiveLimit(t *testing.T) {
 	env := newEnv(t)
 	env.writeChecks(t, idleCheck("localhost", "active", 0, "a", ""))
-	d := start(t, env, func(o *Options) { o.MaxPassiveChecks = 1 })
+	d := start(t, env, func(o *Options) { o.Engine.MaxPassiveChecks = 1 })
 	ctx := context.Background()
-	if err := d.Submit(ctx, passiveResult("h", "one", check.OK)); err != nil {
+	if err := d.engine.Submit(ctx, passiveResult("h", "one", check.OK)); err != nil {
 		t.Fatalf("first passive check: %v", err)
 	}
-	err := d.Submit(ctx, passiveResult("h", "two", check.OK))
-	if !errors.Is(err, ErrTooManyPassiveChecks) {
+	err := d.engine.Submit(ctx, passiveResult("h", "two", check.OK))
+	if !errors.Is(err, engine.ErrTooManyPassiveChecks) {
 		t.Errorf("second passive check: %v; want ErrTooManyPassiveChecks", err)
 	}
 	for _, r := range []struct{ host, check string }{{"h", "one"}, {"localhost", "active"}} {
-		if err := d.Submit(ctx, passiveResult(r.host, r.check, check.Warning)); err != nil {
+		if err := d.engine.Submit(ctx, passiveResult(r.host, r.check, check.Warning)); err != nil {
 			t.Errorf("result for existing check %s/%s: %v", r.host, r.check, err)
 		}
 	}
@@ -460,49 +462,18 @@ func TestTickMakesStale(t *testing.T) {
 	d.stopAndCheckTransitions(t, env, "", "agent/cpu stale OK->UNKNOWN hard notify")
 
 	// The passive check, stale, survives a restart.
-	again := start(t, env, nil)
+	// It was stale already: time passing (an hour, on this daemon's
+	// clock) raises no second stale.
+	again := start(t, env, func(o *Options) { o.Engine.Now = func() time.Time { return time.Now().Add(time.Hour) } })
 	if got := again.status(t, "agent/cpu"); !got.Stale || got.Source != "passive" || got.State != "UNKNOWN" {
 		t.Errorf("after a restart: %+v; want the stale passive check", got)
 	}
-	// It was stale already: time passing raises no second stale.
-	again.mu.Lock()
-	trs, err := again.machine.Tick(time.Now().Add(time.Hour))
-	again.mu.Unlock()
-	if err != nil || len(trs) != 0 {
-		t.Errorf("Tick an hour after the restart = %+v, %v; want nothing", trs, err)
-	}
-}
-
-// TestNotificationsHook: the outbox rows a hook makes are stored with
-// their transition.
-func TestNotificationsHook(t *testing.T) {
-	env := newEnv(t)
-	env.writeChecks(t, "")
-	d := start(t, env, func(o *Options) {
-		o.Notifications = func(tr state.Transition) []store.Notification {
-			if !tr.Notify {
-				return nil
-			}
-			return []store.Notification{{Notifier: "mail", Recipient: "oncall@example.org", Payload: json.RawMessage(`{"kind":"` + string(tr.Kind) + `"}`)}}
-		}
-	})
-	if err := d.Submit(context.Background(), passiveResult("h", "c", check.Critical)); err != nil {
+	again.engine.Tick()
+	if err := again.engine.Sync(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.stop(); err != nil {
-		t.Fatal(err)
-	}
-	st := openStore(t, env.statePath)
-	out, err := st.Outbox(context.Background(), "", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	trs, err := st.Transitions(context.Background(), store.TransitionQuery{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(out) != 1 || len(trs) != 1 || out[0].TransitionID != trs[0].ID || string(out[0].Payload) != `{"kind":"problem"}` {
-		t.Errorf("outbox %+v, transitions %+v; want one notification of the one problem", out, trs)
+	if n := again.engine.Stats().Transitions; n != 0 {
+		t.Errorf("an hour after the restart: %d transitions; want none", n)
 	}
 }
 
@@ -557,7 +528,7 @@ func TestReloadSpreadsNewChecks(t *testing.T) {
 	}
 	env.writeChecks(t, idleCheck("localhost", "first", 0, "ok", "")+hcl.String())
 	before := time.Now()
-	if report := d.Reload(context.Background()); !report.OK || report.Added != n || report.Kept != 1 {
+	if report := d.Reload(context.Background(), false); !report.OK || report.Added != n || report.Kept != 1 {
 		t.Fatalf("reload = %+v; want %d added, 1 kept", report, n)
 	}
 	after := time.Now()
@@ -599,11 +570,11 @@ func TestBurstsOfTransitions(t *testing.T) {
 	for i := range n {
 		r := passiveResult("agent", fmt.Sprintf("c%03d", i), check.OK)
 		r.TTL = time.Second
-		if err := d.Submit(ctx, r); err != nil {
+		if err := d.engine.Submit(ctx, r); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := d.SubmitCommand(ctx, disable("agent", "*", time.Hour, false)); err != nil {
+	if err := d.engine.SubmitCommand(ctx, disable("agent", "*", time.Hour, false)); err != nil {
 		t.Fatal(err)
 	}
 	d.log.waitFor(t, "every check stale", func() bool {
@@ -630,7 +601,7 @@ func TestBurstsOfTransitions(t *testing.T) {
 		count[tr.Kind]++
 		byID[tr.ID] = tr
 	}
-	if want := map[string]int{"downtime_start": n, "stale": n}; !maps.Equal(count, want) {
+	if want := map[string]int{"downtime_scheduled": n, "downtime_start": n, "stale": n}; !maps.Equal(count, want) {
 		t.Errorf("stored transitions, by kind = %v; want %v", count, want)
 	}
 	logged := d.log.messages("transition")
@@ -640,8 +611,8 @@ func TestBurstsOfTransitions(t *testing.T) {
 			t.Errorf("logged transition %v is not the one stored under its id (%+v)", l, tr)
 		}
 	}
-	if len(logged) != 2*n || len(d.log.messages("transition not stored")) != 0 {
-		t.Errorf("%d transitions logged; want %d and none lost", len(logged), 2*n)
+	if len(logged) != 3*n || len(d.log.messages("transition not stored")) != 0 {
+		t.Errorf("%d transitions logged; want %d and none lost", len(logged), 3*n)
 	}
 	st.Close()
 

@@ -16,6 +16,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/core/engine"
 	"github.com/vakt/vakt/core/passive"
 	"github.com/vakt/vakt/core/server"
 	"github.com/vakt/vakt/core/store"
@@ -199,15 +200,14 @@ func start(t *testing.T, env *testEnv, edit func(*Options)) *started {
 	t.Helper()
 	rec := newLogRecord()
 	opts := Options{
-		Checks:       []string{env.checks},
-		StatePath:    env.statePath,
-		Listen:       "127.0.0.1:0",
-		BBListen:     "127.0.0.1:0",
-		Tokens:       []string{testToken},
-		Concurrency:  4,
-		TickInterval: 100 * time.Millisecond,
-		Logger:       zerolog.New(rec).Level(zerolog.DebugLevel).With().Timestamp().Logger(),
-		Writer:       store.WriterOptions{MaxDelay: 50 * time.Millisecond},
+		Checks:      []string{env.checks},
+		StatePath:   env.statePath,
+		Listen:      "127.0.0.1:0",
+		BBListen:    "127.0.0.1:0",
+		Tokens:      []string{testToken},
+		Concurrency: 4,
+		Engine:      engine.Options{TickInterval: 100 * time.Millisecond},
+		Logger:      zerolog.New(rec).Level(zerolog.DebugLevel).With().Timestamp().Logger(),
 	}
 	if edit != nil {
 		edit(&opts)

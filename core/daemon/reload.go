@@ -3,18 +3,19 @@ package daemon
 import (
 	"context"
 	"errors"
-	"maps"
-	"sort"
-	"time"
+	"fmt"
 
+	"github.com/vakt/vakt/core/schedule"
 	"github.com/vakt/vakt/core/server"
 )
 
 // Reload reads checks.d again and makes it the running configuration:
-// checks that stay keep their state and schedule, removed ones stop, new
-// ones start spread over their interval. A configuration with errors is
-// refused and the running one stays; the report holds the diagnostics.
-func (d *Daemon) Reload(ctx context.Context) server.ReloadReport {
+// checks that stay keep their state and schedule, removed ones stop (their
+// history stays), new ones start spread over their interval. A
+// configuration with errors is refused and the running one stays; so is
+// one that would remove every running check, unless force is set (an
+// emptied or mis-mounted checks.d must not wipe every state).
+func (d *Daemon) Reload(ctx context.Context, force bool) server.ReloadReport {
 	d.reloadMu.Lock()
 	defer d.reloadMu.Unlock()
 
@@ -22,65 +23,38 @@ func (d *Daemon) Reload(ctx context.Context) server.ReloadReport {
 	if err != nil {
 		return d.reloadRefused(err)
 	}
-	l.logNotes(d.log)
-
-	d.mu.Lock()
-	settings := maps.Clone(l.settings)
-	passiveTTL := make(map[string]time.Duration, len(d.passive))
-	for id, ttl := range d.passive {
-		if _, configured := l.settings[id]; configured {
-			continue // now a check of checks.d
-		}
-		passiveTTL[id] = ttl
-		settings[id] = l.passiveSettings(id, ttl)
-	}
-	if err := d.machine.Configure(time.Now(), settings); err != nil {
-		d.mu.Unlock()
-		return d.reloadRefused(err)
-	}
-	var removed []string
-	for id := range d.settings {
-		if _, ok := settings[id]; !ok {
-			removed = append(removed, id)
-		}
-	}
 	old := d.cfg.Load()
-	d.settings, d.passive = settings, passiveTTL
-	d.cfg.Store(l)
-	d.mu.Unlock()
-
-	// The entries were checked by load; the scheduler cannot refuse them.
-	if err := d.sched.Reload(l.entries); err != nil {
-		d.log.Error().Err(err).Msg("reloading the schedule")
-	}
-	// The results of removed checks queued before the Configure above
-	// are committed first, so that none brings a deleted state back.
-	if err := d.writer.Flush(ctx); err != nil {
-		d.storeErrors.Add(1)
-		d.log.Error().Err(err).Msg("committing the results queued before the reload")
-	}
-	sort.Strings(removed)
-	if _, err := d.store.DeleteStates(ctx, removed); err != nil {
-		d.storeErrors.Add(1)
-		d.log.Error().Err(err).Strs("checks", removed).Msg("deleting the states of removed checks")
-	}
-
-	report := server.ReloadReport{OK: true, Diagnostics: l.warnings, Checks: len(l.entries)}
-	for id := range l.byID {
-		if _, ok := old.byID[id]; ok {
+	report := server.ReloadReport{OK: true, Diagnostics: l.warnings, Checks: l.set.Len()}
+	for _, def := range l.set.Checks() {
+		if _, ok := old.set.Lookup(def.ID); ok {
 			report.Kept++
 		} else {
 			report.Added++
 		}
 	}
-	for id := range old.byID {
-		if _, ok := l.byID[id]; !ok {
-			report.Removed++
-		}
+	report.Removed = old.set.Len() - report.Kept
+	if report.Kept == 0 && old.set.Len() > 0 && !force {
+		return d.reloadRefused(fmt.Errorf("it would remove every one of the %d running checks (%d in the new configuration); reload with force to do so",
+			old.set.Len(), l.set.Len()))
+	}
+	l.logNotes(d.log)
+
+	removed, err := d.engine.Configure(l.set)
+	if err != nil {
+		return d.reloadRefused(err)
+	}
+	d.cfg.Store(l)
+	entries := make([]schedule.Entry, 0, l.set.Len())
+	for _, def := range l.set.Checks() {
+		entries = append(entries, def.Schedule)
+	}
+	// The entries were checked by load; the scheduler cannot refuse them.
+	if err := d.sched.Reload(entries); err != nil {
+		d.log.Error().Err(err).Msg("reloading the schedule")
 	}
 	d.reloads.Add(1)
 	d.log.Info().Int("checks", report.Checks).Int("added", report.Added).Int("removed", report.Removed).
-		Int("kept", report.Kept).Strs("forgotten", removed).Msg("configuration reloaded")
+		Int("kept", report.Kept).Strs("forgotten", removed).Bool("forced", force).Msg("configuration reloaded")
 	return report
 }
 

@@ -1,55 +1,70 @@
 package daemon
 
 import (
+	"strings"
+
+	"github.com/vakt/vakt/core/engine"
 	"github.com/vakt/vakt/core/server"
 )
+
+// PendingState is what the API and `vakt status` show for a check that has
+// no result yet.
+const PendingState = "PENDING"
 
 // Statuses returns every check's status as the HTTP API shows it, ordered
 // by ID (server.Backend).
 func (d *Daemon) Statuses() []server.CheckStatus {
-	d.mu.Lock()
-	all := d.machine.Statuses()
+	all := d.engine.Statuses()
 	out := make([]server.CheckStatus, len(all))
-	for i, st := range all {
-		host, name := splitID(st.Check)
-		source := "active"
-		if _, ok := d.passive[st.Check]; ok {
-			source = "passive"
-		}
-		out[i] = server.CheckStatus{
-			ID:             st.Check,
-			Host:           host,
-			Check:          name,
-			Source:         source,
-			Checked:        st.Checked,
-			State:          st.State.String(),
-			Type:           string(st.Type),
-			Attempt:        st.Attempt,
-			MaxAttempts:    d.settings[st.Check].MaxAttempts,
-			Level:          st.Level.String(),
-			Output:         st.Output,
-			LastCheck:      st.LastCheck,
-			LastChange:     st.LastChange,
-			LastHardChange: st.LastHardChange,
-			Stale:          st.Stale,
-			Flapping:       st.Flapping,
-			Unreachable:    st.Unreachable,
-			Acknowledged:   st.Ack != nil,
-			InDowntime:     st.InDowntime(),
-		}
+	for i, v := range all {
+		out[i] = checkStatus(v)
 	}
-	d.mu.Unlock()
 	return out
 }
+
+func checkStatus(v engine.CheckView) server.CheckStatus {
+	host, name, _ := strings.Cut(v.Check, "/")
+	source := "active"
+	if v.Passive {
+		source = "passive"
+	}
+	c := server.CheckStatus{
+		ID:             v.Check,
+		Host:           host,
+		Check:          name,
+		Source:         source,
+		Checked:        v.Checked,
+		State:          v.State.String(),
+		Type:           string(v.Type),
+		Attempt:        v.Attempt,
+		MaxAttempts:    v.MaxAttempts,
+		Level:          v.Level.String(),
+		Output:         v.Output,
+		LastCheck:      v.LastCheck,
+		LastChange:     v.LastChange,
+		LastHardChange: v.LastHardChange,
+		Stale:          v.Stale,
+		Flapping:       v.Flapping,
+		Unreachable:    v.Unreachable,
+		Acknowledged:   v.Ack != nil,
+		InDowntime:     v.InDowntime(),
+	}
+	if !v.Checked {
+		c.State, c.Type, c.Level = PendingState, "", "pending"
+	}
+	return c
+}
+
+// Health is "" while the daemon is healthy, else why not (server.Backend).
+func (d *Daemon) Health() string { return d.engine.Health() }
 
 // Metrics returns the daemon's counters (server.Backend).
 func (d *Daemon) Metrics() server.Metrics {
 	m := server.Metrics{
 		Scheduler:      d.sched.Stats(),
-		Writer:         d.writer.Stats(),
+		Engine:         d.engine.Stats(),
 		Runs:           d.runs.Load(),
-		PassiveResults: d.passiveResults.Load(),
-		Transitions:    d.transitions.Load(),
+		RunsRefused:    d.runsRefused.Load(),
 		StoreErrors:    d.storeErrors.Load(),
 		Reloads:        d.reloads.Load(),
 		ReloadFailures: d.reloadFailures.Load(),
@@ -60,3 +75,6 @@ func (d *Daemon) Metrics() server.Metrics {
 	}
 	return m
 }
+
+// Engine is the running engine: the API's commands go through it.
+func (d *Daemon) Engine() *engine.Engine { return d.engine }

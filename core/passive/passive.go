@@ -45,6 +45,8 @@ type Result struct {
 	// Perfdata is parsed from Nagios output sent over HTTP; Big Brother
 	// status text carries none.
 	Perfdata []check.Perf
+	// RawPerfdata is the perfdata as the sender wrote it.
+	RawPerfdata string
 	// TTL is the freshness lifetime: after it the check goes stale (Big
 	// Sister purple). 0 means none.
 	TTL time.Duration

@@ -27,19 +27,28 @@ const apiToken = "s3cret"
 
 // recordingBackend answers with fixed statuses and counts reloads.
 type recordingBackend struct {
-	mu       sync.Mutex
-	statuses []CheckStatus
-	reloads  int
-	report   ReloadReport
+	mu        sync.Mutex
+	statuses  []CheckStatus
+	reloads   int
+	forced    bool
+	report    ReloadReport
+	unhealthy string
 }
 
 func (b *recordingBackend) Statuses() []CheckStatus { return b.statuses }
 
-func (b *recordingBackend) Reload(context.Context) ReloadReport {
+func (b *recordingBackend) Reload(_ context.Context, force bool) ReloadReport {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.reloads++
+	b.forced = force
 	return b.report
+}
+
+func (b *recordingBackend) Health() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.unhealthy
 }
 
 func (b *recordingBackend) Metrics() Metrics { return Metrics{Runs: 5} }
@@ -209,7 +218,7 @@ func TestAPIRefusesMalformedRequests(t *testing.T) {
 		{"reload with a body", apiRequest{method: "POST", path: "/api/v1/reload", token: apiToken, contentType: json, body: `{"dry_run":true}`},
 			apiAnswer{code: 400, body: `{"error":"POST /api/v1/reload takes no request body"}`}},
 		{"reload with a query", apiRequest{method: "POST", path: "/api/v1/reload?dry_run=1", token: apiToken},
-			apiAnswer{code: 400, body: `{"error":"POST /api/v1/reload takes no query parameters, got \"dry_run=1\""}`}},
+			apiAnswer{code: 400, body: `{"error":"unknown query parameter \"dry_run\": want force"}`}},
 
 		// /healthz, /metrics and paths that are not endpoints
 		{"healthz POST", apiRequest{method: "POST", path: "/healthz"},

@@ -63,9 +63,17 @@ func (c *Client) Status(ctx context.Context, problems bool) ([]CheckStatus, erro
 // Reload asks the daemon to reload its configuration. A refused reload
 // returns the report, with the diagnostics, and an error wrapping
 // ErrReloadRefused.
-func (c *Client) Reload(ctx context.Context) (ReloadReport, error) {
+func (c *Client) Reload(ctx context.Context) (ReloadReport, error) { return c.ReloadWith(ctx, false) }
+
+// ReloadWith is Reload; force takes a configuration that removes every
+// running check, which the daemon otherwise refuses.
+func (c *Client) ReloadWith(ctx context.Context, force bool) (ReloadReport, error) {
 	var report ReloadReport
-	status, err := c.do(ctx, http.MethodPost, "/api/v1/reload", &report, http.StatusUnprocessableEntity)
+	path := "/api/v1/reload"
+	if force {
+		path += "?force=1"
+	}
+	status, err := c.do(ctx, http.MethodPost, path, &report, http.StatusUnprocessableEntity)
 	switch {
 	case err != nil: // a 422 whose body is not a report is an error too
 		return ReloadReport{}, fmt.Errorf("reloading: %w", err)

@@ -7,22 +7,21 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/vakt/vakt/core/engine"
 	"github.com/vakt/vakt/core/passive"
 	"github.com/vakt/vakt/core/schedule"
-	"github.com/vakt/vakt/core/store"
 )
 
 // Metrics are the daemon's counters, as GET /metrics shows them.
 type Metrics struct {
 	Scheduler schedule.Stats
-	Writer    store.WriterStats
+	Engine    engine.Stats
 	// BigBrother holds the 1984 listener's counters; nil when it is off.
 	BigBrother *passive.Stats
 
 	Runs           uint64 // check runs whose result was applied
-	PassiveResults uint64 // passive results applied (HTTP and Big Brother)
-	Transitions    uint64 // transitions written to the store
-	StoreErrors    uint64 // transitions, states and results the store refused
+	RunsRefused    uint64 // check runs whose result the engine refused (back-pressure)
+	StoreErrors    uint64 // perfdata maintenance runs the store refused
 	Reloads        uint64 // reloads taken
 	ReloadFailures uint64 // reloads refused (broken configuration)
 }
@@ -46,15 +45,33 @@ func WriteMetrics(w io.Writer, m Metrics, statuses []CheckStatus) error {
 	p.counter("vakt_scheduler_missed_total", "Due times that passed while their check was still queued or running.", m.Scheduler.Missed)
 	p.counter("vakt_scheduler_panics_total", "Runs that panicked.", m.Scheduler.Panics)
 
+	e := m.Engine
 	p.counter("vakt_check_runs_total", "Check runs whose result was applied.", m.Runs)
-	p.counter("vakt_passive_results_total", "Passive results applied (HTTP and Big Brother).", m.PassiveResults)
-	p.counter("vakt_transitions_total", "Transitions written to the store.", m.Transitions)
-	p.counter("vakt_store_errors_total", "Transitions, states and results the store refused.", m.StoreErrors)
+	p.counter("vakt_check_runs_refused_total", "Check runs whose result was refused because too many transitions wait for the store.", m.RunsRefused)
+	p.counter("vakt_passive_results_total", "Passive results applied (HTTP and Big Brother).", e.PassiveResults)
+	p.counter("vakt_results_refused_total", "Results refused: back-pressure or passive check limits.", e.Refused)
+	p.counter("vakt_transitions_total", "Transitions written to the store.", e.Transitions)
+	p.counter("vakt_store_commits_total", "Group commits written to the store.", e.Commits)
+	p.counter("vakt_store_commit_failures_total", "Commits the store refused (everything in them is kept and retried).", e.CommitFailures)
+	p.gauge("vakt_store_commit_seconds_total", "Time spent in commits that succeeded.", strconv.FormatFloat(e.CommitSeconds, 'g', -1, 64))
+	p.gauge("vakt_store_queued_transitions", "Transitions waiting for the store.", strconv.FormatInt(e.QueuedTransitions, 10))
+	p.gauge("vakt_store_queued_perfdata", "Results' perfdata waiting for the store.", strconv.FormatInt(e.QueuedPerf, 10))
+	p.counter("vakt_store_perfdata_shed_total", "Results' perfdata dropped while the store refused writes (transitions are never dropped).", e.PerfShed)
+	failing := "0"
+	if e.StoreFailing {
+		failing = "1"
+	}
+	p.gauge("vakt_store_failing", "1 while the store refuses writes.", failing)
+	p.counter("vakt_store_errors_total", "Perfdata maintenance runs the store refused.", m.StoreErrors)
+	p.gauge("vakt_passive_checks", "Dynamic passive checks.", strconv.Itoa(e.PassiveChecks))
+	p.counter("vakt_passive_checks_created_total", "Dynamic passive checks created.", e.PassiveCreated)
+	p.counter("vakt_passive_checks_removed_total", "Dynamic passive checks removed (expired or by hand).", e.PassiveRemoved)
 	p.family("vakt_reloads_total", "counter", "Configuration reloads, by result.")
 	p.sample(`vakt_reloads_total{result="ok"}`, uintValue(m.Reloads))
 	p.sample(`vakt_reloads_total{result="failed"}`, uintValue(m.ReloadFailures))
 
 	stateNames := [...]string{"pending", "OK", "WARNING", "CRITICAL", "UNKNOWN"}
+	// statuses say PENDING for checks with no result; Checked decides.
 	counts := make(map[string]int, len(stateNames))
 	for _, c := range statuses {
 		if !c.Checked {
@@ -67,10 +84,6 @@ func WriteMetrics(w io.Writer, m Metrics, statuses []CheckStatus) error {
 	for _, name := range stateNames {
 		p.sample(fmt.Sprintf("vakt_checks{state=%q}", name), strconv.Itoa(counts[name]))
 	}
-
-	p.counter("vakt_store_writer_results_total", "Results committed by the batching store writer.", m.Writer.Stored)
-	p.counter("vakt_store_writer_batches_total", "Transactions committed by the batching store writer.", m.Writer.Batches)
-	p.counter("vakt_store_writer_failures_total", "Commits of the batching store writer that failed (and were retried).", m.Writer.Failed)
 
 	if bb := m.BigBrother; bb != nil {
 		p.counter("vakt_bigbrother_connections_total", "Connections accepted on the Big Brother port.", bb.Connections)

@@ -3,8 +3,12 @@
 //
 //	POST /api/v1/results   passive results (core/passive's handler, bearer token)
 //	GET  /api/v1/status    every check's state as JSON; ?problems=1 only those not OK
-//	POST /api/v1/reload    reload checks.d (no body); 422 with the diagnostics when it is broken
-//	GET  /healthz          "ok" while the daemon runs
+//	POST /api/v1/reload    reload checks.d (no body; ?force=1 to take one that removes every check);
+//	                       422 with the diagnostics when it is refused
+//	POST /api/v1/acks, DELETE /api/v1/acks?check=|host=|tag=   acknowledge, remove acks
+//	GET|POST /api/v1/downtimes, DELETE /api/v1/downtimes/REF     list, schedule, cancel downtimes
+//	GET /api/v1/passive, DELETE /api/v1/passive/HOST/CHECK       dynamic passive checks
+//	GET  /healthz          "ok" while the daemon is healthy, 503 and why when not (the store refuses writes)
 //	GET  /metrics          Prometheus text format, written by hand
 //
 // The server only reads and forwards commands: a Backend (the daemon) owns the
@@ -35,8 +39,11 @@ import (
 type Backend interface {
 	// Statuses returns every check's status, ordered by ID.
 	Statuses() []CheckStatus
-	// Reload reloads the configuration and says what came of it.
-	Reload(ctx context.Context) ReloadReport
+	// Reload reloads the configuration and says what came of it; force
+	// takes a configuration that removes every running check.
+	Reload(ctx context.Context, force bool) ReloadReport
+	// Health is "" while the daemon is healthy, else why not.
+	Health() string
 	// Metrics returns the counters /metrics shows.
 	Metrics() Metrics
 }
@@ -51,11 +58,11 @@ type CheckStatus struct {
 	Source string `json:"source"`
 	// Checked is false while the check has no result yet (pending).
 	Checked     bool   `json:"checked"`
-	State       string `json:"state"` // OK, WARNING, CRITICAL or UNKNOWN
-	Type        string `json:"type"`  // SOFT or HARD
+	State       string `json:"state"` // OK, WARNING, CRITICAL, UNKNOWN, or PENDING (no result yet)
+	Type        string `json:"type"`  // SOFT or HARD; empty while pending
 	Attempt     int    `json:"attempt"`
 	MaxAttempts int    `json:"max_attempts"`
-	Level       string `json:"level"` // ok, warning or error
+	Level       string `json:"level"` // ok, warning or error; pending while pending
 	Output      string `json:"output"`
 
 	LastCheck      time.Time `json:"last_check,omitzero"`
@@ -106,17 +113,21 @@ type Options struct {
 	// Tokens are the bearer tokens accepted by POST /api/v1/reload. With
 	// none, reload is accepted from loopback peers only.
 	Tokens []string
+	// Commands takes acknowledgements, downtimes and the removal of
+	// passive checks (the engine); nil turns those endpoints off.
+	Commands Commands
 	// Logger receives refused requests and reloads.
 	Logger zerolog.Logger
 }
 
 // Server is the HTTP API. It is an http.Handler.
 type Server struct {
-	backend Backend
-	results http.Handler
-	tokens  apitoken.Set
-	log     zerolog.Logger
-	mux     *http.ServeMux
+	backend  Backend
+	commands Commands
+	results  http.Handler
+	tokens   apitoken.Set
+	log      zerolog.Logger
+	mux      *http.ServeMux
 }
 
 // New returns a Server, or an error when the options are incomplete.
@@ -133,6 +144,14 @@ func New(opts Options) (*Server, error) {
 	s.mux.HandleFunc("/api/v1/status", s.serveStatus)
 	s.mux.HandleFunc("/api/v1/reload", s.serveReload)
 	s.mux.HandleFunc("/healthz", s.serveHealth)
+	if opts.Commands != nil {
+		s.commands = opts.Commands
+		s.mux.HandleFunc("/api/v1/acks", s.serveAcks)
+		s.mux.HandleFunc("/api/v1/downtimes", s.serveDowntimes)
+		s.mux.HandleFunc("/api/v1/downtimes/", s.serveDowntime)
+		s.mux.HandleFunc("/api/v1/passive", s.servePassiveList)
+		s.mux.HandleFunc("/api/v1/passive/", s.servePassive)
+	}
 	s.mux.HandleFunc("/metrics", s.serveMetrics)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("no such endpoint: %s", r.URL.Path))
@@ -186,8 +205,18 @@ func (s *Server) serveReload(w http.ResponseWriter, r *http.Request) {
 	if !s.authorize(w, r) {
 		return
 	}
-	if r.URL.RawQuery != "" {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("POST /api/v1/reload takes no query parameters, got %.80q", r.URL.RawQuery))
+	query, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("malformed query string %.80q: %v", r.URL.RawQuery, err))
+		return
+	}
+	if name, ok := unknownParam(query, "force"); ok {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("unknown query parameter %.40q: want force", name))
+		return
+	}
+	force, err := boolParam(query, "force")
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	// Reload takes no options: refuse a body rather than ignore what the
@@ -196,7 +225,7 @@ func (s *Server) serveReload(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "POST /api/v1/reload takes no request body")
 		return
 	}
-	report := s.backend.Reload(r.Context())
+	report := s.backend.Reload(r.Context(), force)
 	status := http.StatusOK
 	if !report.OK {
 		status = http.StatusUnprocessableEntity
@@ -209,6 +238,11 @@ func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if why := s.backend.Health(); why != "" {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte("unhealthy: " + why + "\n"))
+		return
+	}
 	_, _ = w.Write([]byte("ok\n"))
 }
 

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vakt/vakt/core/engine"
 	"github.com/vakt/vakt/core/passive"
 	"github.com/vakt/vakt/core/schedule"
-	"github.com/vakt/vakt/core/store"
 )
 
 // The HTTP API is tested end to end, with a real daemon behind it, in
@@ -74,11 +74,11 @@ func TestWriteMetrics(t *testing.T) {
 		Scheduler: schedule.Stats{Checks: 3, Queued: 1, Running: 2, Missed: 4, Panics: 0, Lateness: schedule.Lateness{
 			Count: 10, Sum: 1500 * time.Millisecond, P50: 2500 * time.Microsecond, P99: 400 * time.Millisecond, Max: 410 * time.Millisecond,
 		}},
-		Writer:         store.WriterStats{Stored: 100, Batches: 7, Failed: 1},
+		Engine: engine.Stats{PassiveResults: 3, Refused: 2, Transitions: 4, Commits: 7, CommitFailures: 1, CommitSeconds: 0.25,
+			QueuedTransitions: 12, QueuedPerf: 30, PerfShed: 5, StoreFailing: true, PassiveChecks: 6, PassiveCreated: 8, PassiveRemoved: 2},
 		BigBrother:     &passive.Stats{Connections: 5, Active: 1, Accepted: 3, Commands: 1, Rejected: 1, TimedOut: 0, SinkErrors: 2},
 		Runs:           10,
-		PassiveResults: 3,
-		Transitions:    4,
+		RunsRefused:    1,
 		StoreErrors:    0,
 		Reloads:        2,
 		ReloadFailures: 1,
@@ -111,9 +111,21 @@ func TestWriteMetrics(t *testing.T) {
 		`vakt_scheduler_missed_total 4`,
 		`vakt_scheduler_panics_total 0`,
 		`vakt_check_runs_total 10`,
+		`vakt_check_runs_refused_total 1`,
 		`vakt_passive_results_total 3`,
+		`vakt_results_refused_total 2`,
 		`vakt_transitions_total 4`,
+		`vakt_store_commits_total 7`,
+		`vakt_store_commit_failures_total 1`,
+		`vakt_store_commit_seconds_total 0.25`,
+		`vakt_store_queued_transitions 12`,
+		`vakt_store_queued_perfdata 30`,
+		`vakt_store_perfdata_shed_total 5`,
+		`vakt_store_failing 1`,
 		`vakt_store_errors_total 0`,
+		`vakt_passive_checks 6`,
+		`vakt_passive_checks_created_total 8`,
+		`vakt_passive_checks_removed_total 2`,
 		`vakt_reloads_total{result="ok"} 2`,
 		`vakt_reloads_total{result="failed"} 1`,
 		`vakt_checks{state="pending"} 1`,
@@ -121,9 +133,6 @@ func TestWriteMetrics(t *testing.T) {
 		`vakt_checks{state="WARNING"} 0`,
 		`vakt_checks{state="CRITICAL"} 2`,
 		`vakt_checks{state="UNKNOWN"} 0`,
-		`vakt_store_writer_results_total 100`,
-		`vakt_store_writer_batches_total 7`,
-		`vakt_store_writer_failures_total 1`,
 		`vakt_bigbrother_connections_total 5`,
 		`vakt_bigbrother_connections_active 1`,
 		`vakt_bigbrother_results_total 3`,

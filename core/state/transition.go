@@ -33,6 +33,10 @@ const (
 	// active (a flexible window with no problem in it, or a window that
 	// passed while the daemon was not running).
 	KindDowntimeExpired Kind = "downtime_expired"
+	// KindRemoved: the check was removed while running (a dynamic passive
+	// check that stayed stale, or one removed by hand). The Machine never
+	// makes it; the engine records it.
+	KindRemoved Kind = "removed"
 )
 
 // Suppression says why a Transition does not notify.

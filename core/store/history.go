@@ -294,3 +294,28 @@ func (s *Store) Transition(ctx context.Context, id int64) (Transition, error) {
 	}
 	return t, nil
 }
+
+// TransitionsAfter returns up to limit history rows with an id above
+// afterID, in id order: how a consumer resumes where it stopped.
+func (s *Store) TransitionsAfter(ctx context.Context, afterID int64, limit int) ([]Transition, error) {
+	if limit <= 0 {
+		return nil, fmt.Errorf("read transitions: %w: limit %d must be positive", ErrInvalid, limit)
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT `+transitionColumns+` FROM transitions WHERE id > ? ORDER BY id LIMIT ?`, afterID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read transitions after %d: %w", afterID, err)
+	}
+	defer rows.Close()
+	var out []Transition
+	for rows.Next() {
+		t, err := scanTransition(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read transitions after %d: %w", afterID, err)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read transitions after %d: %w", afterID, err)
+	}
+	return out, nil
+}
