@@ -2,6 +2,7 @@ package passive
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -64,6 +65,15 @@ type apiError struct {
 	Accepted *int   `json:"accepted,omitempty"` // results taken before a sink error
 }
 
+// Syncer is a Sink that can wait until what it took is durable (the
+// engine): the handler answers 202 only after it.
+type Syncer interface {
+	Sync(ctx context.Context) error
+}
+
+// syncTimeout bounds the wait for the store before a 503.
+const syncTimeout = 10 * time.Second
+
 // ServeHTTP handles one POST of passive results.
 func (h *ResultsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	log := h.log.With().Str("remote", r.RemoteAddr).Logger()
@@ -112,6 +122,19 @@ func (h *ResultsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 			log.Error().Err(err).Str("host", res.Host).Str("check", res.Check).Msg("passive result not taken by the sink")
 			writeJSON(w, http.StatusServiceUnavailable, apiError{Error: fmt.Sprintf("submitting %s: %v", what, err), Accepted: &i})
+			return
+		}
+	}
+	// 202 means the results are in the store: wait for the commit that
+	// holds them (one for many requests at once).
+	if syncer, ok := h.sink.(Syncer); ok {
+		ctx, cancel := context.WithTimeout(r.Context(), syncTimeout)
+		err := syncer.Sync(ctx)
+		cancel()
+		if err != nil {
+			log.Error().Err(err).Int("results", len(results)).Msg("passive results applied but not yet stored")
+			n := len(results)
+			writeJSON(w, http.StatusServiceUnavailable, apiError{Error: "the results were applied but are not yet stored: " + err.Error(), Accepted: &n})
 			return
 		}
 	}
