@@ -90,4 +90,9 @@ type Result struct {
 	Start    time.Time     // when the run started
 	Duration time.Duration // how long it took
 	TimedOut bool          // the run was killed for exceeding its timeout
+
+	// RawPerfdata is the perfdata exactly as the plugin printed it (see
+	// Parsed.PerfText), malformed items and all, for graphers that read
+	// Nagios' perfdata string; empty for results that had no text.
+	RawPerfdata string `json:"raw_perfdata"`
 }
