@@ -182,11 +182,19 @@ func parsePerfFields(label, fields string) (Perf, error) {
 	return p, nil
 }
 
+// MaxUnitLen is the longest unit, in bytes, that perfdata may have; the
+// store keeps units up to this length.
+const MaxUnitLen = 32
+
 // checkUnit accepts any unit a plugin prints (the guidelines' s, ms, us, %,
 // B, KB, MB, TB, c, and others such as degC, mV, °C, pps, B/s, KiB): a
-// letter, % or ° followed by letters, digits, %, °, / and _. Anything else
-// after the number (-3, ,5, +1, (x)) is not a unit but a broken value.
+// letter, % or ° followed by letters, digits, %, °, / and _, at most
+// MaxUnitLen bytes. Anything else after the number (-3, ,5, +1, (x)) is not
+// a unit but a broken value.
 func checkUnit(u string) error {
+	if len(u) > MaxUnitLen {
+		return fmt.Errorf("unit %q is longer than %d bytes", u, MaxUnitLen)
+	}
 	for i, c := range u {
 		ok := unicode.IsLetter(c) || c == '%' || c == '°'
 		if i > 0 {
