@@ -221,8 +221,8 @@ func TestCheckLimitsFromHCL(t *testing.T) {
 		notes                string
 	}
 	want := []result{
-		{"timeout-warning", "WARNING", "(Check timed out after 1 s)", true, ""},
-		{"timeout-default", "CRITICAL", "(Check timed out after 1 s)", true, ""},
+		{"timeout-warning", "WARNING", "(Service check timed out after 1.00 seconds)", true, ""},
+		{"timeout-default", "CRITICAL", "(Service check timed out after 1.00 seconds)", true, ""},
 		{"output-limit", "OK", "OK 1234567", false, "output truncated at 10 bytes (plugin wrote 13)"},
 	}
 	var got []result

@@ -2,6 +2,7 @@ package check
 
 import (
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -65,8 +66,25 @@ func TestParseOutput(t *testing.T) {
 		{name: "unicode", in: "ÅÄÖ – tjänsten är igång ✓ | 'temp °C'=21.5;25;30\nrad två: 日本語",
 			output: "ÅÄÖ – tjänsten är igång ✓", long: "rad två: 日本語", perfText: "'temp °C'=21.5;25;30", labels: []string{"temp °C"}},
 		{name: "cut at NUL", in: "OK before\x00after | x=1", output: "OK before", notes: []string{"output cut at a NUL byte"}},
-		{name: "invalid UTF-8 replaced", in: "OK \xff\xfe bytes", output: "OK \uFFFD bytes",
-			notes: []string{"output had bytes that are not UTF-8; replaced with U+FFFD"}},
+		{name: "bytes that are not UTF-8 read as Windows-1252", in: "OK \xff\xfe bytes", output: "OK ÿþ bytes",
+			notes: []string{latin1Note(2)}},
+		{name: "Latin-1 output, long output and labels", in: "OK caf\xe9 \xe4\xf6\xfc | 'temp \xb0C'=21.5 'Lüfter'=3\nZeile zwei: gr\xfc\xdf",
+			output: "OK café äöü", long: "Zeile zwei: grüß", perfText: "'temp °C'=21.5 'Lüfter'=3", labels: []string{"temp °C", "Lüfter"},
+			notes: []string{latin1Note(7)}},
+		{name: "Windows-1252 punctuation", in: "WARNING \x93quoted\x94 \x80 5 \x96 ok\x85 \x81", output: "WARNING \u201cquoted\u201d € 5 – ok… \u0081",
+			notes: []string{latin1Note(6)}},
+		{name: "UTF-8 and Latin-1 mixed", in: "OK ✓ caf\xe9 ü", output: "OK ✓ café ü", notes: []string{latin1Note(1)}},
+		{name: "a cut UTF-8 sequence", in: "OK \xe2\x9c", output: "OK â\u0153", notes: []string{latin1Note(2)}},
+		{name: "U+FFFD printed by the plugin is kept", in: "OK \uFFFD", output: "OK \uFFFD"},
+		{name: "check_ups", in: "UPS OK - Status=Online Utility=229.0V Batt=100.0% Load=21.0% Temp=31.0C|voltage=229000mV;;;0 battery=100.000000%;;;0;100 load=21.000000%;;;0;100 temperature=31.0degC;;;0\n",
+			output:   "UPS OK - Status=Online Utility=229.0V Batt=100.0% Load=21.0% Temp=31.0C",
+			perfText: "voltage=229000mV;;;0 battery=100.000000%;;;0;100 load=21.000000%;;;0;100 temperature=31.0degC;;;0",
+			labels:   []string{"voltage", "battery", "load", "temperature"}},
+		{name: "raw perfdata keeps spacing inside a line and malformed items",
+			in:       "OK |  a=1   b=0,5 \nlong\n| c=2\t'd e'=3 \n  f=x  \n",
+			output:   "OK", long: "long", perfText: "a=1   b=0,5 c=2\t'd e'=3 f=x", labels: []string{"a", "c", "d e"},
+			notes: []string{`perfdata "b=0,5" skipped: value "0,5" has a decimal comma; perfdata numbers take a decimal point`,
+				`perfdata "f=x" skipped: value "x" is not a number`}},
 		{name: "malformed perfdata keeps the rest", in: "OK | a=1 b==2 c=3", output: "OK", perfText: "a=1 b==2 c=3",
 			labels: []string{"a", "c"}, notes: []string{`perfdata "b==2" skipped: value "=2" is not a number`}},
 		{name: "long output keeps blank lines", in: "OK\n\nline 3\n", output: "OK", long: "\nline 3"},
@@ -96,6 +114,48 @@ func TestParseOutput(t *testing.T) {
 				t.Errorf("Notes = %q\nwant    %q", got.Notes, tt.notes)
 			}
 		})
+	}
+}
+
+func latin1Note(n int) string {
+	if n == 1 {
+		return "output is not valid UTF-8: 1 byte read as Windows-1252 (Latin-1)"
+	}
+	return "output is not valid UTF-8: " + strconv.Itoa(n) + " bytes read as Windows-1252 (Latin-1)"
+}
+
+// TestDecodeTextEveryByte checks every single byte: ASCII as it is, 0x80-0x9F
+// as Windows-1252 has them, 0xA0-0xFF as Latin-1.
+func TestDecodeTextEveryByte(t *testing.T) {
+	high := "€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ"
+	want := []rune(high)
+	for c := 0; c < 256; c++ {
+		got, n := DecodeText([]byte{byte(c)})
+		var w string
+		var wn int
+		switch {
+		case c < 0x80:
+			w, wn = string(rune(c)), 0
+		case c < 0xA0:
+			w, wn = string(want[c-0x80]), 1
+		default:
+			w, wn = string(rune(c)), 1
+		}
+		if got != w || n != wn {
+			t.Errorf("DecodeText(%#x) = %q, %d; want %q, %d", c, got, n, w, wn)
+		}
+	}
+}
+
+func TestParsedFill(t *testing.T) {
+	r := Result{Check: "ups", Notes: []string{"before"}}
+	ParseOutput([]byte("UPS OK caf\xe9|v=229000mV;;;0 x=0,5\nmore")).Fill(&r)
+	want := Result{Check: "ups", Output: "UPS OK café", Long: "more", RawPerfdata: "v=229000mV;;;0 x=0,5",
+		Perfdata: []Perf{{Label: "v", Value: 229000, UOM: "mV", Min: ptr(0)}},
+		Notes: []string{"before", latin1Note(1),
+			`perfdata "x=0,5" skipped: value "0,5" has a decimal comma; perfdata numbers take a decimal point`}}
+	if !reflect.DeepEqual(r, want) {
+		t.Errorf("Fill:\n got %+v\nwant %+v", r, want)
 	}
 }
 

@@ -3,6 +3,7 @@ package check
 import (
 	"fmt"
 	"strings"
+	"unicode"
 )
 
 // Perf is one performance data item:
@@ -16,13 +17,6 @@ type Perf struct {
 	UOM          string
 	Warn, Crit   *Range   // nil when the field was empty or absent
 	Min, Max     *float64 // nil when the field was empty, absent or U
-}
-
-// knownUOMs are the units of the Nagios plugin guidelines, plus GB which
-// the guidelines forgot and plugins use.
-var knownUOMs = map[string]bool{
-	"": true, "s": true, "ms": true, "us": true, "%": true,
-	"B": true, "KB": true, "MB": true, "GB": true, "TB": true, "c": true,
 }
 
 // perfSpace separates perfdata items; a label that holds one of these must
@@ -57,12 +51,21 @@ func ParsePerfdata(text string) ([]Perf, []string) {
 
 // nextPerfItem takes one item off the front of s, returning the item as
 // written, its label, the text after the =, and what follows it.
+//
+// A label is quoted with ' (the plugin guidelines) or " (some SNMP
+// plugins); inside it, a doubled quote is a literal quote, and the quote
+// that is followed by = ends it. A quote followed by anything but =, the
+// same quote, a separator or the end is a quote the plugin forgot to
+// double, so 'it's up'=5 is the label "it's up". A quote inside an
+// unquoted label is refused: such a label is the tail of a broken quoted
+// one (up" from "it's up"), never a series of its own.
 func nextPerfItem(s string) (token, label, fields, rest string, err error) {
-	if s[0] == '\'' {
+	if q := s[0]; q == '\'' || q == '"' {
 		var b strings.Builder
 		i := 1
-		for {
-			j := strings.IndexByte(s[i:], '\'')
+		closed := false
+		for !closed {
+			j := strings.IndexByte(s[i:], q)
 			if j < 0 {
 				end := strings.IndexAny(s, perfSpace)
 				if end < 0 {
@@ -72,12 +75,15 @@ func nextPerfItem(s string) (token, label, fields, rest string, err error) {
 			}
 			b.WriteString(s[i : i+j])
 			i += j + 1
-			if i < len(s) && s[i] == '\'' { // '' is a literal quote
-				b.WriteByte('\'')
+			switch {
+			case i < len(s) && s[i] == q: // a doubled quote is a literal quote
+				b.WriteByte(q)
 				i++
-				continue
+			case i == len(s) || s[i] == '=' || strings.IndexByte(perfSpace, s[i]) >= 0:
+				closed = true
+			default: // a quote the plugin did not double
+				b.WriteByte(q)
 			}
-			break
 		}
 		label = b.String()
 		end := strings.IndexAny(s[i:], perfSpace)
@@ -101,7 +107,7 @@ func nextPerfItem(s string) (token, label, fields, rest string, err error) {
 		if !found {
 			return token, "", "", rest, fmt.Errorf("no = in item")
 		}
-		if strings.Contains(label, "'") {
+		if strings.ContainsAny(label, `'"`) {
 			return token, "", "", rest, fmt.Errorf("quote inside an unquoted label")
 		}
 	}
@@ -111,7 +117,8 @@ func nextPerfItem(s string) (token, label, fields, rest string, err error) {
 	return token, label, fields, rest, nil
 }
 
-// parsePerfFields reads value[UOM];warn;crit;min;max.
+// parsePerfFields reads value[UOM];warn;crit;min;max. U, in any field,
+// means the plugin could not tell: no value, no threshold, no bound.
 func parsePerfFields(label, fields string) (Perf, error) {
 	p := Perf{Label: label}
 	parts := strings.Split(fields, ";")
@@ -125,6 +132,9 @@ func parsePerfFields(label, fields string) (Perf, error) {
 	if value == "U" {
 		p.Undetermined = true
 	} else {
+		if hasDecimalComma(value) {
+			return p, fmt.Errorf("value %q has a decimal comma; perfdata numbers take a decimal point", value)
+		}
 		n := numberPrefix(value)
 		if n == 0 {
 			return p, fmt.Errorf("value %q is not a number", value)
@@ -134,19 +144,23 @@ func parsePerfFields(label, fields string) (Perf, error) {
 			return p, fmt.Errorf("value: %w", err)
 		}
 		p.Value, p.UOM = v, value[n:]
-		if !knownUOMs[p.UOM] {
-			return p, fmt.Errorf("unit %q is not one of s, ms, us, %%, B, KB, MB, GB, TB, c", p.UOM)
+		if err := checkUnit(p.UOM); err != nil {
+			return p, err
 		}
 	}
+	names := [4]string{"warning threshold", "critical threshold", "min", "max"}
 	for i, f := range parts[1:] {
-		if f == "" {
+		if f == "" || f == "U" {
 			continue
+		}
+		if hasDecimalComma(f) {
+			return p, fmt.Errorf("%s %q has a decimal comma; perfdata numbers take a decimal point", names[i], f)
 		}
 		switch i {
 		case 0, 1:
 			r, err := ParseRange(f)
 			if err != nil {
-				return p, fmt.Errorf("%s threshold: %w", [2]string{"warning", "critical"}[i], err)
+				return p, fmt.Errorf("%s: %w", names[i], err)
 			}
 			if i == 0 {
 				p.Warn = &r
@@ -154,12 +168,9 @@ func parsePerfFields(label, fields string) (Perf, error) {
 				p.Crit = &r
 			}
 		case 2, 3:
-			if f == "U" {
-				continue
-			}
 			v, err := parseNumber(f)
 			if err != nil {
-				return p, fmt.Errorf("%s: %w", [2]string{"min", "max"}[i-2], err)
+				return p, fmt.Errorf("%s: %w", names[i], err)
 			}
 			if i == 2 {
 				p.Min = &v
@@ -170,6 +181,44 @@ func parsePerfFields(label, fields string) (Perf, error) {
 	}
 	return p, nil
 }
+
+// MaxUnitLen is the longest unit, in bytes, that perfdata may have; the
+// store keeps units up to this length.
+const MaxUnitLen = 32
+
+// checkUnit accepts any unit a plugin prints (the guidelines' s, ms, us, %,
+// B, KB, MB, TB, c, and others such as degC, mV, °C, pps, B/s, KiB): a
+// letter, % or ° followed by letters, digits, %, °, / and _, at most
+// MaxUnitLen bytes. Anything else after the number (-3, ,5, +1, (x)) is not
+// a unit but a broken value.
+func checkUnit(u string) error {
+	if len(u) > MaxUnitLen {
+		return fmt.Errorf("unit %q is longer than %d bytes", u, MaxUnitLen)
+	}
+	for i, c := range u {
+		ok := unicode.IsLetter(c) || c == '%' || c == '°'
+		if i > 0 {
+			ok = ok || unicode.IsNumber(c) || c == '/' || c == '_'
+		}
+		if !ok {
+			return fmt.Errorf("unit %q is not a unit: a unit is letters, digits, %%, °, / and _, starting with a letter, %% or °", u)
+		}
+	}
+	return nil
+}
+
+// hasDecimalComma reports whether s holds a comma between two digits, as a
+// plugin translated to a language that writes 0,5 prints numbers.
+func hasDecimalComma(s string) bool {
+	for i := 1; i+1 < len(s); i++ {
+		if s[i] == ',' && isDigit(s[i-1]) && isDigit(s[i+1]) {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // numberPrefix returns the length of the leading number characters of s.
 func numberPrefix(s string) int {
@@ -187,7 +236,7 @@ func numberPrefix(s string) int {
 // needs it and dropping empty trailing fields.
 func (p Perf) String() string {
 	var b strings.Builder
-	if strings.ContainsAny(p.Label, perfSpace+"='") {
+	if strings.ContainsAny(p.Label, perfSpace+`='"`) {
 		b.WriteString("'" + strings.ReplaceAll(p.Label, "'", "''") + "'")
 	} else {
 		b.WriteString(p.Label)

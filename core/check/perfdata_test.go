@@ -50,7 +50,41 @@ func TestParsePerfdata(t *testing.T) {
 		{name: "value not a number", in: "a=x1 b=1.2.3", notes: []string{
 			`perfdata "a=x1" skipped: value "x1" is not a number`,
 			`perfdata "b=1.2.3" skipped: value: "1.2.3" is not a number`}},
-		{name: "unknown unit", in: "t=21C", notes: []string{`perfdata "t=21C" skipped: unit "C" is not one of s, ms, us, %, B, KB, MB, GB, TB, c`}},
+		{name: "units beyond the guidelines are kept", in: "temp=20C volt=12V rate=3pps t2=21.5°C tx=3B/s mem=1KiB p=2m3 sig=-61dBm",
+			want: []Perf{{Label: "temp", Value: 20, UOM: "C"}, {Label: "volt", Value: 12, UOM: "V"}, {Label: "rate", Value: 3, UOM: "pps"},
+				{Label: "t2", Value: 21.5, UOM: "°C"}, {Label: "tx", Value: 3, UOM: "B/s"}, {Label: "mem", Value: 1, UOM: "KiB"},
+				{Label: "p", Value: 2, UOM: "m3"}, {Label: "sig", Value: -61, UOM: "dBm"}}},
+		// monitoring-plugins' check_ups, as it prints it.
+		{name: "check_ups", in: "voltage=229000mV;;;0 battery=100.000000%;;;0;100 load=21.000000%;;;0;100 temperature=31.0degC;;;0",
+			want: []Perf{{Label: "voltage", Value: 229000, UOM: "mV", Min: ptr(0)},
+				{Label: "battery", Value: 100, UOM: "%", Min: ptr(0), Max: ptr(100)},
+				{Label: "load", Value: 21, UOM: "%", Min: ptr(0), Max: ptr(100)},
+				{Label: "temperature", Value: 31, UOM: "degC", Min: ptr(0)}}},
+		{name: "garbage after the number is not a unit", in: "a=5-3 b=5(x) c=1+2 d=5, e=5_s", notes: []string{
+			`perfdata "a=5-3" skipped: unit "-3" is not a unit: a unit is letters, digits, %, °, / and _, starting with a letter, % or °`,
+			`perfdata "b=5(x)" skipped: unit "(x)" is not a unit: a unit is letters, digits, %, °, / and _, starting with a letter, % or °`,
+			`perfdata "c=1+2" skipped: unit "+2" is not a unit: a unit is letters, digits, %, °, / and _, starting with a letter, % or °`,
+			`perfdata "d=5," skipped: unit "," is not a unit: a unit is letters, digits, %, °, / and _, starting with a letter, % or °`,
+			`perfdata "e=5_s" skipped: unit "_s" is not a unit: a unit is letters, digits, %, °, / and _, starting with a letter, % or °`}},
+		{name: "unit of 32 bytes and longer", in: "a=1abcdefghijklmnopqrstuvwxyzABCDEF b=1abcdefghijklmnopqrstuvwxyzABCDEFG",
+			want: []Perf{{Label: "a", Value: 1, UOM: "abcdefghijklmnopqrstuvwxyzABCDEF"}},
+			notes: []string{`perfdata "b=1abcdefghijklmnopqrstuvwxyzABCDEFG" skipped: unit "abcdefghijklmnopqrstuvwxyzABCDEFG" is longer than 32 bytes`}},
+		{name: "U thresholds and bounds are none", in: "c=5;U;U;U;U d=U;U;3", want: []Perf{{Label: "c", Value: 5}, {Label: "d", Undetermined: true, Crit: rng("3")}}},
+		{name: "decimal comma in the value", in: "a=0,5 b=1,25s;2 c=1", want: []Perf{{Label: "c", Value: 1}}, notes: []string{
+			`perfdata "a=0,5" skipped: value "0,5" has a decimal comma; perfdata numbers take a decimal point`,
+			`perfdata "b=1,25s;2" skipped: value "1,25s" has a decimal comma; perfdata numbers take a decimal point`}},
+		{name: "decimal comma in thresholds and bounds", in: "a=1;0,5 b=1;;1,5:2 c=1;;;0,1 d=1;;;;9,9", notes: []string{
+			`perfdata "a=1;0,5" skipped: warning threshold "0,5" has a decimal comma; perfdata numbers take a decimal point`,
+			`perfdata "b=1;;1,5:2" skipped: critical threshold "1,5:2" has a decimal comma; perfdata numbers take a decimal point`,
+			`perfdata "c=1;;;0,1" skipped: min "0,1" has a decimal comma; perfdata numbers take a decimal point`,
+			`perfdata "d=1;;;;9,9" skipped: max "9,9" has a decimal comma; perfdata numbers take a decimal point`}},
+		{name: "double-quoted label", in: `"it's up"=5 "a ""b"""=1`, want: []Perf{{Label: "it's up", Value: 5}, {Label: `a "b"`, Value: 1}}},
+		{name: "quote not doubled inside a quoted label", in: "'it's up'=5 'Bob's disk'=1GB", want: []Perf{{Label: "it's up", Value: 5}, {Label: "Bob's disk", Value: 1, UOM: "GB"}}},
+		{name: "quote before a space ends the label", in: "'disks' usage'=1 x=2", want: []Perf{{Label: "x", Value: 2}}, notes: []string{
+			`perfdata "'disks'" skipped: no = after the label`, `perfdata "usage'=1" skipped: quote inside an unquoted label`}},
+		{name: "tail of a broken double-quoted label", in: `up"=5`, notes: []string{`perfdata "up\"=5" skipped: quote inside an unquoted label`}},
+		{name: "unclosed double quote", in: `"abc=1 d=2`, want: []Perf{{Label: "d", Value: 2}},
+			notes: []string{`perfdata "\"abc=1" skipped: label has no closing quote`}},
 		{name: "bad warning range", in: "a=1;2:1", notes: []string{`perfdata "a=1;2:1" skipped: warning threshold: parsing range "2:1": start 2 is greater than end 1`}},
 		{name: "bad critical range", in: "a=1;;x", notes: []string{`perfdata "a=1;;x" skipped: critical threshold: parsing range "x": end: "x" is not a number`}},
 		{name: "bad max", in: "a=1;;;0;big", notes: []string{`perfdata "a=1;;;0;big" skipped: max: "big" is not a number`}},
@@ -88,6 +122,10 @@ func TestPerfString(t *testing.T) {
 		{"rta=1ms;@10:20;~:30", "rta=1ms;@10:20;~:30"},
 		{"'\r'=0", "'\r'=0"}, // found by FuzzParsePerfdata
 		{"'a\nb'=1", "'a\nb'=1"},
+		{"'it's up'=5", "'it''s up'=5"},
+		{`"a"b"=5`, `'a"b'=5`},
+		{"t=31.0degC;;;0", "t=31degC;;;0"},
+		{"c=5;U;U;U;U", "c=5"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

@@ -79,17 +79,20 @@ func severity(s State) int {
 
 // Result is what one run of a check produced, whichever way it ran.
 type Result struct {
-	Check    string // the check's name
-	Host     string // the host it ran for
-	State    State  // the plugin state after exit-code mapping
-	Output   string // the first line of output, without perfdata
-	Long     string // long output: lines 2..n without perfdata
-	Perfdata []Perf // parsed performance data, malformed items left out
-	// RawPerfdata is the perfdata exactly as the plugin printed it.
-	RawPerfdata string
-	Notes       []string      // what the parser skipped and why (malformed perfdata, cut output)
-	ExitCode    int           // the process exit code, -1 when it did not exit normally
-	Start       time.Time     // when the run started
-	Duration    time.Duration // how long it took
-	TimedOut    bool          // the run was killed for exceeding its timeout
+	Check    string        // the check's name
+	Host     string        // the host it ran for
+	State    State         // the plugin state after exit-code mapping
+	Output   string        // the first line of output, without perfdata
+	Long     string        // long output: lines 2..n without perfdata
+	Perfdata []Perf        // parsed performance data, malformed items left out
+	Notes    []string      // what the parser skipped and why (malformed perfdata, cut output)
+	ExitCode int           // the process exit code, -1 when it did not exit normally
+	Start    time.Time     // when the run started
+	Duration time.Duration // how long it took
+	TimedOut bool          // the run was killed for exceeding its timeout
+
+	// RawPerfdata is the perfdata exactly as the plugin printed it (see
+	// Parsed.PerfText), malformed items and all, for graphers that read
+	// Nagios' perfdata string; empty for results that had no text.
+	RawPerfdata string `json:"raw_perfdata"`
 }

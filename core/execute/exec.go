@@ -294,7 +294,9 @@ func waitExited(pid int) error {
 	}
 }
 
-// timeoutText is Nagios' timeout output with the timeout in seconds.
+// timeoutText is Nagios 4.4.6's timeout output, "(Service check timed out
+// after 6.00 seconds)", with the configured timeout where Nagios has the
+// measured run time.
 func timeoutText(timeout time.Duration) string {
-	return "(Check timed out after " + strconv.FormatFloat(timeout.Seconds(), 'f', -1, 64) + " s)"
+	return "(Service check timed out after " + strconv.FormatFloat(timeout.Seconds(), 'f', 2, 64) + " seconds)"
 }

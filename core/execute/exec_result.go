@@ -80,16 +80,21 @@ func (e *Exec) fill(res *check.Result, job Job, p *process, timeout time.Duratio
 	}
 
 	parsed := check.ParseOutput(p.stdout.buf)
-	res.Perfdata = parsed.Perfdata
 	if p.stdout.truncated() {
 		res.Notes = append(res.Notes, fmt.Sprintf("output truncated at %d bytes (plugin wrote %d)", p.stdout.limit, p.stdout.written))
 	}
-	res.Notes = append(res.Notes, parsed.Notes...)
+	parsed.Fill(res)
 	if p.pipesHeld {
 		res.Notes = append(res.Notes, fmt.Sprintf("plugin left a process outside its process group holding its output open; stopped reading %s after it exited", e.pipeDelay()))
 	}
 
-	stdoutEmpty := parsed.Output == "" && parsed.Long == "" && parsed.PerfText == ""
+	// Nagios 4 reads stdout up to its first NUL byte; only when that is
+	// nothing at all does it turn to stderr.
+	printed := p.stdout.buf
+	if i := bytes.IndexByte(printed, 0); i >= 0 {
+		printed = printed[:i]
+	}
+	stdoutEmpty := len(printed) == 0
 	stderr := stderrText(&p.stderr)
 	if stderr != "" && p.stderr.truncated() {
 		res.Notes = append(res.Notes, fmt.Sprintf("stderr truncated at %d bytes (plugin wrote %d)", p.stderr.limit, p.stderr.written))
@@ -100,15 +105,17 @@ func (e *Exec) fill(res *check.Result, job Job, p *process, timeout time.Duratio
 		e.Log.Debug().Str("check", job.Check).Str("host", job.Host).Str("stderr", stderr).Msg("plugin wrote to stderr")
 	}
 
-	// What the plugin said, for a run that ended with a plugin state.
-	res.Output, res.Long = parsed.Output, parsed.Long
-	if stdoutEmpty {
-		if stderr == "" {
-			res.Output = noOutputText
-		} else {
-			first, rest, _ := strings.Cut(stderr, "\n")
-			res.Output, res.Long = noStdoutText+first, rest
-		}
+	// What the plugin said, for a run that ended with a plugin state, in
+	// Nagios 4.4.6's words when it said nothing: "(No output on stdout)
+	// stderr: TEXT" for empty stdout (nothing after the prefix when stderr
+	// was empty too), "(No output returned from plugin)" for stdout without
+	// a short output (a lone newline, or perfdata only).
+	switch {
+	case stdoutEmpty:
+		first, rest, _ := strings.Cut(stderr, "\n")
+		res.Output, res.Long = strings.TrimSpace(noStdoutText+first), rest
+	case res.Output == "":
+		res.Output = noOutputText
 	}
 	// For any other ending, our explanation becomes the short output and
 	// what the plugin said moves to the long output, so nothing is lost.
@@ -133,8 +140,12 @@ func (e *Exec) fill(res *check.Result, job Job, p *process, timeout time.Duratio
 		res.State = check.Unknown
 		explain("(Check cancelled before the plugin finished: " + p.cancelled.Error() + ")")
 	case ws.Signaled():
+		// Nagios 4 keeps what the plugin printed as its output and logs the
+		// signal; vakt says it at the end of the long output.
 		res.State = check.Unknown
-		explain(fmt.Sprintf("(Plugin was killed by signal %d (%s))", int(ws.Signal()), ws.Signal()))
+		killed := fmt.Sprintf("(Plugin was killed by signal %d (%s))", int(ws.Signal()), ws.Signal())
+		res.Long = joinLines(res.Long, killed)
+		e.Log.Warn().Str("check", job.Check).Str("host", job.Host).Int("signal", int(ws.Signal())).Msg("plugin was killed by a signal")
 	case p.state.Exited():
 		res.ExitCode = p.state.ExitCode()
 		switch code := res.ExitCode; {
@@ -148,7 +159,7 @@ func (e *Exec) fill(res *check.Result, job Job, p *process, timeout time.Duratio
 			explain(notFoundText)
 		default:
 			res.State = check.Unknown
-			explain(fmt.Sprintf("(Return code of %d is out of bounds)", code))
+			explain(outOfBoundsText(code, job))
 		}
 	default:
 		res.State = check.Unknown
@@ -188,14 +199,23 @@ func startErrorReason(job Job, err error) string {
 	return fmt.Sprintf("cannot run %s: %v", job.Argv[0], err)
 }
 
-// stderrText is the kept stderr as valid UTF-8, cut at its first NUL byte
-// and trimmed of surrounding white space.
+// outOfBoundsText is Nagios 4.4.6's output for an exit code that is not a
+// plugin state (other than 126 and 127). Nagios makes the run CRITICAL;
+// vakt keeps UNKNOWN, as Icinga 2 does (SPEC.md section 1).
+func outOfBoundsText(code int, job Job) string {
+	return fmt.Sprintf("(Return code of %d for service '%s' on host '%s' was out of bounds)", code, job.Check, job.Host)
+}
+
+// stderrText is the kept stderr as valid UTF-8 (bytes that are not UTF-8
+// read as Windows-1252, as for stdout), cut at its first NUL byte and
+// trimmed of surrounding white space.
 func stderrText(b *cappedBuffer) string {
 	raw := b.buf
 	if i := bytes.IndexByte(raw, 0); i >= 0 {
 		raw = raw[:i]
 	}
-	return strings.TrimSpace(strings.ToValidUTF8(string(raw), "\uFFFD"))
+	text, _ := check.DecodeText(raw)
+	return strings.TrimSpace(text)
 }
 
 // joinLines joins the non-empty texts with newlines.

@@ -77,6 +77,7 @@ type want struct {
 	exitCode int
 	output   string
 	long     string
+	raw      string // RawPerfdata
 	notes    []string
 	timedOut bool
 }
@@ -94,6 +95,9 @@ func assertResult(t *testing.T, got check.Result, w want) {
 	}
 	if got.Long != w.long {
 		t.Errorf("Long = %q, want %q", got.Long, w.long)
+	}
+	if got.RawPerfdata != w.raw {
+		t.Errorf("RawPerfdata = %q, want %q", got.RawPerfdata, w.raw)
 	}
 	if !slices.Equal(got.Notes, w.notes) {
 		t.Errorf("Notes = %q, want %q", got.Notes, w.notes)
@@ -245,10 +249,10 @@ func TestRunExitCodes(t *testing.T) {
 		job  Job
 		want want
 	}{
-		{"exit 4", Job{Argv: []string{printf, "4", "OK but exit 4\n"}},
-			want{state: check.Unknown, exitCode: 4, output: "(Return code of 4 is out of bounds)", long: "OK but exit 4"}},
-		{"exit 255", Job{Argv: []string{printf, "255", "CRITICAL odd\nmore\n"}},
-			want{state: check.Unknown, exitCode: 255, output: "(Return code of 255 is out of bounds)", long: "CRITICAL odd\nmore"}},
+		{"exit 4", Job{Check: "disk /", Host: "web1", Argv: []string{printf, "4", "OK but exit 4\n"}},
+			want{state: check.Unknown, exitCode: 4, output: "(Return code of 4 for service 'disk /' on host 'web1' was out of bounds)", long: "OK but exit 4"}},
+		{"exit 255", Job{Check: "odd", Host: "db1", Argv: []string{printf, "255", "CRITICAL odd\nmore | a=1\n"}},
+			want{state: check.Unknown, exitCode: 255, output: "(Return code of 255 for service 'odd' on host 'db1' was out of bounds)", long: "CRITICAL odd\nmore ", raw: "a=1"}},
 		{"exit 126", Job{Argv: []string{printf, "126", ""}},
 			want{state: check.Critical, exitCode: 126, output: notExecutableText}},
 		{"exit 127", Job{Argv: []string{printf, "127", "x\n"}},
@@ -268,12 +272,18 @@ func TestRunExitCodes(t *testing.T) {
 		{"a directory", Job{Argv: []string{filepath.Dir(printf)}},
 			want{state: check.Critical, exitCode: -1,
 				output: notExecutableText + ": cannot run " + filepath.Dir(printf) + ": permission denied"}},
+		// Nagios 4 keeps the output of a killed plugin; vakt adds the
+		// signal at the end of the long output.
 		{"killed by SIGKILL", Job{Argv: []string{testPlugin(t, "killself.sh"), "KILL"}},
-			want{state: check.Unknown, exitCode: -1, output: "(Plugin was killed by signal 9 (killed))", long: "OK about to die"}},
+			want{state: check.Unknown, exitCode: -1, output: "OK about to die", long: "(Plugin was killed by signal 9 (killed))"}},
 		{"killed by SIGTERM", Job{Argv: []string{testPlugin(t, "killself.sh"), "TERM"}},
-			want{state: check.Unknown, exitCode: -1, output: "(Plugin was killed by signal 15 (terminated))", long: "OK about to die"}},
+			want{state: check.Unknown, exitCode: -1, output: "OK about to die", long: "(Plugin was killed by signal 15 (terminated))"}},
 		{"killed by SIGSEGV", Job{Argv: []string{testPlugin(t, "killself.sh"), "SEGV"}},
-			want{state: check.Unknown, exitCode: -1, output: "(Plugin was killed by signal 11 (segmentation fault))", long: "OK about to die"}},
+			want{state: check.Unknown, exitCode: -1, output: "OK about to die", long: "(Plugin was killed by signal 11 (segmentation fault))"}},
+		{"killed with long output and perfdata", Job{Shell: true, Argv: []string{"printf 'OK dying | a=1\\nline 2\\n'; kill -s KILL $$"}},
+			want{state: check.Unknown, exitCode: -1, output: "OK dying", long: "line 2\n(Plugin was killed by signal 9 (killed))", raw: "a=1"}},
+		{"killed before printing", Job{Shell: true, Argv: []string{"echo dying >&2; kill -s TERM $$"}},
+			want{state: check.Unknown, exitCode: -1, output: "(No output on stdout) stderr: dying", long: "(Plugin was killed by signal 15 (terminated))"}},
 	}
 	e := newTestExec(t)
 	for _, tt := range tests {
@@ -296,26 +306,56 @@ func TestRunOutput(t *testing.T) {
 	}{
 		{"perfdata on later lines",
 			Job{Argv: []string{printf, "0", "OK first | a=1\nlong one\nlong two| b=2;3;4\nc=5s\n"}},
-			want{state: check.OK, output: "OK first", long: "long one\nlong two"}, []string{"a", "b", "c"}},
-		{"invalid UTF-8",
-			Job{Argv: []string{printf, "1", "WARNING caf\\351 \\377\\376 end\n"}},
-			want{state: check.Warning, exitCode: 1, output: "WARNING caf\uFFFD \uFFFD end",
-				notes: []string{"output had bytes that are not UTF-8; replaced with U+FFFD"}}, nil},
+			want{state: check.OK, output: "OK first", long: "long one\nlong two", raw: "a=1 b=2;3;4 c=5s"}, []string{"a", "b", "c"}},
+		{"check_ups: units outside the guidelines",
+			Job{Argv: []string{testPlugin(t, "check_ups.sh")}},
+			want{state: check.OK, output: "UPS OK - Status=Online Utility=229.0V Batt=100.0% Load=21.0% Temp=31.0C",
+				raw: "voltage=229000mV;;;0 battery=100.000000%;;;0;100 load=21.000000%;;;0;100 temperature=31.0degC;;;0"},
+			[]string{"voltage", "battery", "load", "temperature"}},
+		{"Latin-1 output",
+			Job{Argv: []string{testPlugin(t, "latin1.sh")}},
+			want{state: check.Warning, exitCode: 1, output: "WARNING - café äöü", long: "Fläche voll: 91%", raw: "'temp °C'=31.5;30;40",
+				notes: []string{"output is not valid UTF-8: 6 bytes read as Windows-1252 (Latin-1)"}}, []string{"temp °C"}},
+		{"bytes that are not UTF-8",
+			Job{Argv: []string{printf, "1", "WARNING caf\\351 \\377\\376 \\223end\\224\n"}},
+			want{state: check.Warning, exitCode: 1, output: "WARNING café ÿþ “end”",
+				notes: []string{"output is not valid UTF-8: 5 bytes read as Windows-1252 (Latin-1)"}}, nil},
+		{"malformed perfdata kept in the raw string",
+			Job{Argv: []string{printf, "0", "OK | a=0,5 'it''s'=1 up\"=2\n"}},
+			want{state: check.OK, output: "OK", raw: `a=0,5 'it''s'=1 up"=2`, notes: []string{
+				`perfdata "a=0,5" skipped: value "0,5" has a decimal comma; perfdata numbers take a decimal point`,
+				`perfdata "up\"=2" skipped: quote inside an unquoted label`}}, []string{"it's"}},
 		{"NUL byte",
 			Job{Argv: []string{printf, "2", "CRITICAL before\\000after\nmore\n"}},
 			want{state: check.Critical, exitCode: 2, output: "CRITICAL before", notes: []string{"output cut at a NUL byte"}}, nil},
+		// Nagios 4.4.6's texts, measured (SPEC.md section 2).
 		{"empty output",
 			Job{Argv: []string{printf, "0", ""}},
-			want{state: check.OK, output: noOutputText}, nil},
+			want{state: check.OK, output: "(No output on stdout) stderr:"}, nil},
+		{"only a NUL byte",
+			Job{Argv: []string{printf, "0", "\\000OK after"}},
+			want{state: check.OK, output: "(No output on stdout) stderr:", notes: []string{"output cut at a NUL byte"}}, nil},
 		{"only a newline",
 			Job{Argv: []string{printf, "1", "\n"}},
-			want{state: check.Warning, exitCode: 1, output: noOutputText}, nil},
+			want{state: check.Warning, exitCode: 1, output: "(No output returned from plugin)"}, nil},
+		{"only a newline, stderr ignored",
+			Job{Shell: true, Argv: []string{"echo; echo noise >&2; exit 2"}},
+			want{state: check.Critical, exitCode: 2, output: "(No output returned from plugin)"}, nil},
+		{"perfdata only",
+			Job{Argv: []string{printf, "0", "| a=1;2;3\n"}},
+			want{state: check.OK, output: "(No output returned from plugin)", raw: "a=1;2;3"}, []string{"a"}},
+		{"no short output but long output",
+			Job{Argv: []string{printf, "0", "\nsecond\n"}},
+			want{state: check.OK, output: "(No output returned from plugin)", long: "second"}, nil},
 		{"empty stdout with stderr",
 			Job{Argv: []string{stderr, "2", "cannot read /proc/x\nsecond line"}},
-			want{state: check.Critical, exitCode: 2, output: noStdoutText + "cannot read /proc/x", long: "second line"}, nil},
+			want{state: check.Critical, exitCode: 2, output: "(No output on stdout) stderr: cannot read /proc/x", long: "second line"}, nil},
+		{"empty stdout with Latin-1 stderr",
+			Job{Shell: true, Argv: []string{"printf 'caf\\351 kaputt' >&2; exit 2"}},
+			want{state: check.Critical, exitCode: 2, output: "(No output on stdout) stderr: café kaputt"}, nil},
 		{"empty stdout with stderr, out-of-range exit",
-			Job{Argv: []string{stderr, "9", "boom"}},
-			want{state: check.Unknown, exitCode: 9, output: "(Return code of 9 is out of bounds)", long: "stderr: boom"}, nil},
+			Job{Check: "c", Host: "h", Argv: []string{stderr, "9", "boom"}},
+			want{state: check.Unknown, exitCode: 9, output: "(Return code of 9 for service 'c' on host 'h' was out of bounds)", long: "stderr: boom"}, nil},
 		{"stderr ignored when stdout has text",
 			Job{Shell: true, Argv: []string{"echo 'OK fine'; echo noise >&2"}},
 			want{state: check.OK, output: "OK fine"}, nil},
@@ -374,8 +414,8 @@ func TestRunTimeout(t *testing.T) {
 			if res.State != tt.want || !res.TimedOut || res.ExitCode != -1 {
 				t.Fatalf("State, TimedOut, ExitCode = %s, %v, %d; want %s, true, -1", res.State, res.TimedOut, res.ExitCode, tt.want)
 			}
-			if res.Output != "(Check timed out after 1 s)" {
-				t.Errorf("Output = %q, want %q", res.Output, "(Check timed out after 1 s)")
+			if res.Output != "(Service check timed out after 1.00 seconds)" {
+				t.Errorf("Output = %q, want %q", res.Output, "(Service check timed out after 1.00 seconds)")
 			}
 			// The plugin may or may not have printed its first line before
 			// it was killed; nothing else.
@@ -386,16 +426,16 @@ func TestRunTimeout(t *testing.T) {
 	}
 	t.Run("fractional seconds", func(t *testing.T) {
 		res := run(t, context.Background(), e, Job{Argv: []string{sleep, "600"}, Timeout: 1500 * time.Millisecond})
-		if res.Output != "(Check timed out after 1.5 s)" || res.State != check.Critical {
-			t.Errorf("State, Output = %s, %q; want CRITICAL, %q", res.State, res.Output, "(Check timed out after 1.5 s)")
+		if res.Output != "(Service check timed out after 1.50 seconds)" || res.State != check.Critical {
+			t.Errorf("State, Output = %s, %q; want CRITICAL, %q", res.State, res.Output, "(Service check timed out after 1.50 seconds)")
 		}
 	})
 	t.Run("exec default timeout", func(t *testing.T) {
 		e := newTestExec(t)
 		e.DefaultTimeout = time.Second
 		res := run(t, context.Background(), e, Job{Argv: []string{sleep, "600"}})
-		if res.Output != "(Check timed out after 1 s)" || !res.TimedOut {
-			t.Errorf("Output, TimedOut = %q, %v; want %q, true", res.Output, res.TimedOut, "(Check timed out after 1 s)")
+		if res.Output != "(Service check timed out after 1.00 seconds)" || !res.TimedOut {
+			t.Errorf("Output, TimedOut = %q, %v; want %q, true", res.Output, res.TimedOut, "(Service check timed out after 1.00 seconds)")
 		}
 	})
 }
@@ -455,9 +495,9 @@ func TestRunKillsWholeGroup(t *testing.T) {
 		want      want
 	}{
 		{"timeout, plugin obeys SIGTERM", "obey", true,
-			want{state: check.Critical, exitCode: -1, output: "(Check timed out after 5 s)", timedOut: true}},
+			want{state: check.Critical, exitCode: -1, output: "(Service check timed out after 5.00 seconds)", timedOut: true}},
 		{"timeout, plugin ignores SIGTERM", "ignore", true,
-			want{state: check.Critical, exitCode: -1, output: "(Check timed out after 5 s)", timedOut: true}},
+			want{state: check.Critical, exitCode: -1, output: "(Service check timed out after 5.00 seconds)", timedOut: true}},
 		{"cancel, plugin obeys SIGTERM", "obey", false,
 			want{state: check.Unknown, exitCode: -1, output: "(Check cancelled before the plugin finished: context canceled)"}},
 		{"cancel, plugin ignores SIGTERM", "ignore", false,

@@ -307,7 +307,8 @@ func (e *rejectedConfigError) Error() string { return e.errs.Error() }
 // never fails: a plugin that cannot be found, started or configured, that
 // fails, crashes, or does not answer within the check's timeout, gives a
 // Result whose state and output say so. The timeout gives the check's
-// TimeoutState and "(Check timed out after N s)", as for a command check.
+// TimeoutState and "(Service check timed out after N.NN seconds)", as for
+// a command check.
 func (h *PluginHost) RunPlugin(ctx context.Context, c *config.Check, host *config.Host) (res check.Result) {
 	start := time.Now()
 	res = check.Result{Check: c.Name, Host: c.Host, Start: start, ExitCode: -1}

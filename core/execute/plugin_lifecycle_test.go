@@ -164,7 +164,7 @@ check "wait" {
 				RestartBackoff: time.Nanosecond, MaxRestartBackoff: time.Nanosecond}, lines, zerolog.InfoLevel)
 			fine, slow := checks["localhost/fine"], checks["localhost/slow"]
 			timedOut := pluginResult{Check: "slow", Host: "localhost", State: check.Critical, ExitCode: -1, TimedOut: true,
-				Output: "(Check timed out after 1 s)"}
+				Output: "(Service check timed out after 1.00 seconds)"}
 
 			first := finePID(t, runPluginCheck(t, h, cfg, fine))
 			assertPluginResult(t, runPluginCheck(t, h, cfg, slow), timedOut)
@@ -252,7 +252,7 @@ check "slow" {
 	t.Run("the check times out", func(t *testing.T) {
 		assertPluginResult(t, runPluginCheck(t, h, cfg, checks["localhost/slow"]), pluginResult{
 			Check: "slow", Host: "localhost", State: check.Critical, ExitCode: -1, TimedOut: true,
-			Output: "(Check timed out after 1 s)"})
+			Output: "(Service check timed out after 1.00 seconds)"})
 		// Which end the plugin sees first, its own deadline or vakt
 		// cancelling the call when the deadline passed, is a race; either
 		// shows that the timeout crossed to the plugin.

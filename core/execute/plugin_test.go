@@ -166,9 +166,9 @@ func TestPluginFailuresAreIsolated(t *testing.T) {
 		Long:     "config: localhost/ok-2#7\nthreshold: 10\nverbose: false\ntags: \nlabels: \ninterval: 30s\ntimeout: 1m0s",
 		Perfdata: "threshold=10"}
 	slow := pluginResult{Check: "slow", Host: "localhost", State: check.Unknown, ExitCode: -1, TimedOut: true,
-		Output: "(Check timed out after 1 s)"}
+		Output: "(Service check timed out after 1.00 seconds)"}
 	deaf := pluginResult{Check: "deaf", Host: "localhost", State: check.Critical, ExitCode: -1, TimedOut: true,
-		Output: "(Check timed out after 1 s)"}
+		Output: "(Service check timed out after 1.00 seconds)"}
 	old := pluginResult{Check: "old", Host: "localhost", State: check.Unknown, ExitCode: -1,
 		Output: `(Plugin "wrongversion" is not available: it could not be started: incompatible API version with plugin. Plugin version: 2, Client versions: [1])`}
 	echo := filepath.Join(plugins, "vakt-plugin-echo")

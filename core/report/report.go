@@ -20,7 +20,8 @@ const Formats = "table, json, junit"
 
 // Options change what a report includes.
 type Options struct {
-	// Verbose adds long output, perfdata and parser notes to the table.
+	// Verbose adds long output, perfdata (as the plugin printed it) and
+	// parser notes to the table.
 	Verbose bool
 }
 
@@ -93,12 +94,21 @@ func writeDetails(out *strings.Builder, r check.Result) {
 			fmt.Fprintf(out, "    %s\n", line)
 		}
 	}
-	if len(r.Perfdata) > 0 {
-		fmt.Fprintf(out, "    perfdata: %s\n", check.FormatPerfdata(r.Perfdata))
+	if perf := perfText(r); perf != "" {
+		fmt.Fprintf(out, "    perfdata: %s\n", perf)
 	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(out, "    note: %s\n", n)
 	}
+}
+
+// perfText is the perfdata as the plugin printed it, or, for a result
+// without that text (a go-plugin's), its items in Nagios syntax.
+func perfText(r check.Result) string {
+	if r.RawPerfdata != "" {
+		return r.RawPerfdata
+	}
+	return check.FormatPerfdata(r.Perfdata)
 }
 
 func oneLine(s string) string {
@@ -125,6 +135,7 @@ type jsonResult struct {
 	Output     string     `json:"output"`
 	Long       string     `json:"long_output,omitempty"`
 	Perfdata   []jsonPerf `json:"perfdata,omitempty"`
+	RawPerf    string     `json:"raw_perfdata,omitempty"` // as the plugin printed it
 	Notes      []string   `json:"notes,omitempty"`
 	ExitCode   int        `json:"exit_code"`
 	TimedOut   bool       `json:"timed_out,omitempty"`
@@ -153,7 +164,7 @@ func JSON(w io.Writer, results []check.Result) error {
 	out.Worst, out.Code = worst.String(), int(worst)
 	for _, r := range results {
 		jr := jsonResult{Check: r.Check, Host: r.Host, State: r.State.String(), Code: int(r.State),
-			Output: r.Output, Long: r.Long, Notes: r.Notes, ExitCode: r.ExitCode, TimedOut: r.TimedOut,
+			Output: r.Output, Long: r.Long, RawPerf: r.RawPerfdata, Notes: r.Notes, ExitCode: r.ExitCode, TimedOut: r.TimedOut,
 			Start: r.Start, DurationMS: float64(r.Duration.Microseconds()) / 1000}
 		for _, p := range r.Perfdata {
 			jp := jsonPerf{Label: p.Label, UOM: p.UOM, Min: p.Min, Max: p.Max}
@@ -243,8 +254,8 @@ func details(r check.Result) string {
 	if r.Long != "" {
 		parts = append(parts, r.Long)
 	}
-	if len(r.Perfdata) > 0 {
-		parts = append(parts, "perfdata: "+check.FormatPerfdata(r.Perfdata))
+	if perf := perfText(r); perf != "" {
+		parts = append(parts, "perfdata: "+perf)
 	}
 	for _, n := range r.Notes {
 		parts = append(parts, "note: "+n)

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -11,24 +12,30 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/core/execute"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // sample is a fixed set of results covering every state, perfdata with
-// and without thresholds, long output and characters XML must escape.
+// and without thresholds, raw perfdata with a malformed item, perfdata
+// without raw text (a go-plugin's), long output and characters XML must
+// escape.
 func sample() []check.Result {
 	start := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
-	perf, _ := check.ParsePerfdata("/=2643MB;5948;5958;0;5968 temp=U")
+	disk := check.Result{Check: "disk", Host: "web1", State: check.OK, Start: start, Duration: 12300 * time.Microsecond}
+	check.ParseOutput([]byte("DISK OK - free space: / 3326 MB (56%); | /=2643MB;5948;5958;0;5968  temp=U inodes=0,5%\n")).Fill(&disk)
 	return []check.Result{
-		{Check: "disk", Host: "web1", State: check.OK, Output: "DISK OK - free space: / 3326 MB (56%);",
-			Perfdata: perf, Start: start, Duration: 12300 * time.Microsecond},
+		disk,
 		{Check: "load", Host: "web1", State: check.Warning, Output: "LOAD WARNING - load average: 5.1",
-			Long: "top: java\ncron", Start: start, Duration: 2 * time.Millisecond, ExitCode: 1},
+			Perfdata: []check.Perf{{Label: "load1", Value: 5.1, Warn: &check.Range{Text: "5", End: 5}}},
+			Long:     "top: java\ncron", Start: start, Duration: 2 * time.Millisecond, ExitCode: 1},
 		{Check: "http", Host: "db<1>", State: check.Critical, Output: `HTTP CRITICAL - "500" & <error>`,
 			Start: start, Duration: 1500 * time.Millisecond, ExitCode: 2},
-		{Check: "slow", Host: "db<1>", State: check.Unknown, Output: "(Check timed out after 10 s)",
+		{Check: "slow", Host: "db<1>", State: check.Unknown, Output: "(Service check timed out after 10.00 seconds)",
 			Notes: []string{"output cut at a NUL byte"}, TimedOut: true, ExitCode: -1, Start: start, Duration: 10 * time.Second},
 	}
 }
@@ -47,6 +54,53 @@ func TestGolden(t *testing.T) {
 		t.Run(tt.golden, func(t *testing.T) {
 			var buf bytes.Buffer
 			if err := Write(&buf, tt.format, sample(), Options{Verbose: tt.verbose}); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join("testdata", tt.golden)
+			if *update {
+				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("reading golden file (run go test -update to create it): %v", err)
+			}
+			if !bytes.Equal(buf.Bytes(), want) {
+				t.Errorf("%s output differs from %s:\n--- got\n%s\n--- want\n%s", tt.format, path, buf.Bytes(), want)
+			}
+		})
+	}
+}
+
+// TestGoldenRealPlugins runs test plugins for real (check_ups' exact output
+// with its mV and degC units, a Latin-1 plugin, an exit code out of range)
+// and compares `vakt check`'s JSON and verbose table with golden files:
+// raw_perfdata exactly as printed, labels and text decoded, Nagios' texts.
+func TestGoldenRealPlugins(t *testing.T) {
+	plugins, err := filepath.Abs(filepath.Join("..", "..", "testdata", "plugins"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobs := []execute.Job{
+		{Check: "ups", Host: "ups1", Argv: []string{filepath.Join(plugins, "check_ups.sh")}},
+		{Check: "storage", Host: "fs1", Argv: []string{filepath.Join(plugins, "latin1.sh")}},
+		{Check: "odd", Host: "web1", Argv: []string{filepath.Join(plugins, "printf.sh"), "4", "OK but exit 4 | a=1;U;U;0\n"}},
+	}
+	e := execute.NewExec(zerolog.New(zerolog.NewTestWriter(t)))
+	var results []check.Result
+	for _, job := range jobs {
+		r := e.Run(context.Background(), job)
+		r.Start, r.Duration = time.Time{}, 0 // the only parts that vary
+		results = append(results, r)
+	}
+	for _, tt := range []struct{ format, golden string }{
+		{"json", "plugins.json.golden"},
+		{"table", "plugins-verbose.golden"},
+	} {
+		t.Run(tt.golden, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := Write(&buf, tt.format, results, Options{Verbose: true}); err != nil {
 				t.Fatal(err)
 			}
 			path := filepath.Join("testdata", tt.golden)

@@ -95,9 +95,9 @@ check "macros" {
 		timedOut    bool
 	}
 	wants := []want{
-		{"timeout-default", "localhost", check.Critical, "(Check timed out after 1 s)", nil, true},
-		{"timeout-unknown", "localhost", check.Unknown, "(Check timed out after 1 s)", nil, true},
-		{"timeout-ok", "localhost", check.OK, "(Check timed out after 1.5 s)", nil, true},
+		{"timeout-default", "localhost", check.Critical, "(Service check timed out after 1.00 seconds)", nil, true},
+		{"timeout-unknown", "localhost", check.Unknown, "(Service check timed out after 1.00 seconds)", nil, true},
+		{"timeout-ok", "localhost", check.OK, "(Service check timed out after 1.50 seconds)", nil, true},
 		{"output-limit", "localhost", check.OK, "OK 1234567", []string{"output truncated at 10 bytes (plugin wrote 13)"}, false},
 		{"output-default", "localhost", check.OK, "OK big",
 			[]string{fmt.Sprintf("output truncated at %d bytes (plugin wrote %d)", config.DefaultOutputLimit, len("OK big\n")+100000)}, false},

@@ -128,7 +128,7 @@ func TestCheckPluginProcess(t *testing.T) {
 					Perfdata: []check.Perf{{Label: "good", Value: 1.5, UOM: "s", Warn: rangePtr("2"), Min: floatPtr(1)}},
 					Notes: []string{
 						`perfdata "=1" skipped: empty label`,
-						`perfdata "unit=1parsecs" skipped: unit "parsecs" is not one of s, ms, us, %, B, KB, MB, GB, TB, c`,
+						`perfdata "unit=1p(c)" skipped: unit "p(c)" is not a unit: a unit is letters, digits, %, °, / and _, starting with a letter, % or °`,
 						`perfdata "nan=NaN" skipped: value "NaN" is not a number`,
 						`perfdata "range=1;;2:1" skipped: critical threshold: parsing range "2:1": start 2 is greater than end 1`,
 					}}},

@@ -89,7 +89,7 @@ func (c *Checker) Check(ctx context.Context, req sdk.Request) (check.Result, err
 		return check.Result{State: check.OK, Output: "perf", Perfdata: []check.Perf{
 			{Label: "good", Value: 1.5, UOM: "s", Warn: &check.Range{Text: "2"}, Min: &one},
 			{Label: "", Value: 1},
-			{Label: "unit", Value: 1, UOM: "parsecs"},
+			{Label: "unit", Value: 1, UOM: "p(c)"}, // any unit is kept, but not one with brackets
 			{Label: "nan", Value: math.NaN()},
 			{Label: "range", Value: 1, Crit: &check.Range{Text: "2:1"}},
 		}}, nil
