@@ -260,7 +260,7 @@ func parseResult(obj map[string]json.RawMessage, now time.Time, source string) (
 	}
 	if present {
 		p := check.ParseOutput([]byte(output))
-		r.Output, r.Long, r.Perfdata, r.Notes = p.Output, p.Long, p.Perfdata, p.Notes
+		r.Output, r.Long, r.Perfdata, r.RawPerfdata, r.Notes = p.Output, p.Long, p.Perfdata, p.PerfText, p.Notes
 	}
 	if r.TTL, err = ttlField(obj); err != nil {
 		return Result{}, err
