@@ -101,7 +101,7 @@ func TestResultsHandlerAccepts(t *testing.T) {
 				`"output":"DISK WARNING - 91% used | used=91%;90;95;0;100\n/var is filling up","ttl":"30m"}`)},
 			body: `{"accepted":1}` + "\n",
 			want: []Result{{Host: "web1", Check: "disk", State: check.Warning, Output: "DISK WARNING - 91% used",
-				Long: "/var is filling up", Perfdata: perf(t, "used=91%;90;95;0;100"), TTL: 30 * time.Minute}}},
+				Long: "/var is filling up", Perfdata: perf(t, "used=91%;90;95;0;100"), RawPerfdata: "used=91%;90;95;0;100", TTL: 30 * time.Minute}}},
 		{name: "a batch with numeric and named states",
 			req: request{body: strings.NewReader(`{"results":[` +
 				`{"host":"a","check":"ping","state":0,"output":"PING OK"},` +
@@ -111,7 +111,7 @@ func TestResultsHandlerAccepts(t *testing.T) {
 			want: []Result{
 				{Host: "a", Check: "ping", State: check.OK, Output: "PING OK"},
 				{Host: "b", Check: "ping", State: check.Critical},
-				{Host: "c", Check: "ping", State: check.Unknown, Output: "no route", Perfdata: perf(t, "rta=U;;;0;"),
+				{Host: "c", Check: "ping", State: check.Unknown, Output: "no route", Perfdata: perf(t, "rta=U;;;0;"), RawPerfdata: "rta=U;;;0; bad==",
 					Notes: []string{`perfdata "bad==" skipped: value "=" is not a number`}},
 			}},
 		{name: "charset utf-8 and the second token",
