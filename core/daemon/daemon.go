@@ -45,6 +45,9 @@ type Options struct {
 	Listen string
 	// BBListen is the Big Brother listener's address; "" runs none.
 	BBListen string
+	// BB holds the Big Brother listener's allow-lists and limits; the
+	// zero value is loopback only with the passive.Default* limits.
+	BB passive.BBConfig
 	// Tokens are the API's bearer tokens, for passive results and reload.
 	// Without any, passive results over HTTP are off and reload is taken
 	// from loopback only.
@@ -206,7 +209,7 @@ func (d *Daemon) listen() error {
 			return fmt.Errorf("listening for Big Brother messages: %w", err)
 		}
 		d.bbLn = ln
-		d.bb = &passive.BBServer{Sink: d, Log: d.log.With().Str("listener", "bigbrother").Logger()}
+		d.bb = &passive.BBServer{BBConfig: d.opts.BB, Sink: d, Log: d.log.With().Str("listener", "bigbrother").Logger()}
 	}
 	if d.opts.Listen != "" {
 		var results http.Handler
