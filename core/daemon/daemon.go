@@ -287,7 +287,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		})
 	}
 	if d.httpLn != nil {
-		srv := &http.Server{Handler: d.api, ReadHeaderTimeout: 10 * time.Second}
+		srv := server.NewHTTPServer(d.api, server.Timeouts{})
 		wg.Go(func() {
 			if err := srv.Serve(d.httpLn); !errors.Is(err, http.ErrServerClosed) {
 				fail(fmt.Errorf("serving the HTTP API: %w", err))
