@@ -75,7 +75,7 @@ func TestWriteMetrics(t *testing.T) {
 			Count: 10, Sum: 1500 * time.Millisecond, P50: 2500 * time.Microsecond, P99: 400 * time.Millisecond, Max: 410 * time.Millisecond,
 		}},
 		Writer:         store.WriterStats{Stored: 100, Batches: 7, Failed: 1},
-		BigBrother:     &passive.Stats{Connections: 5, Active: 1, Accepted: 3, Commands: 1, Rejected: 1, TimedOut: 0, SinkErrors: 2},
+		BigBrother:     &passive.Stats{Connections: 5, Active: 1, Accepted: 3, Commands: 1, Rejected: 1, TimedOut: 0, SinkErrors: 2, Refused: 6, OverLimit: 7, Empty: 8, Queued: 9},
 		Runs:           10,
 		PassiveResults: 3,
 		Transitions:    4,
@@ -131,6 +131,10 @@ func TestWriteMetrics(t *testing.T) {
 		`vakt_bigbrother_rejected_total 1`,
 		`vakt_bigbrother_timeouts_total 0`,
 		`vakt_bigbrother_sink_errors_total 2`,
+		`vakt_bigbrother_refused_total 6`,
+		`vakt_bigbrother_over_limit_total 7`,
+		`vakt_bigbrother_empty_total 8`,
+		`vakt_bigbrother_queued 9`,
 	}
 	if strings.Join(samples, "\n") != strings.Join(want, "\n") {
 		t.Errorf("samples:\n%s\nwant:\n%s", strings.Join(samples, "\n"), strings.Join(want, "\n"))
