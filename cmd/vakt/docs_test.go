@@ -24,7 +24,7 @@ func TestSampleSettings(t *testing.T) {
 	}
 	got.File = ""
 	want := settings{ChecksDir: "/etc/vakt/checks.d", PluginDirs: []string{"/usr/lib/vakt/plugins"},
-		StateDir: "/var/lib/vakt", Listen: "127.0.0.1:8484", BBListen: ":1984", APITokens: []string{"change-me"},
+		StateDir: "/var/lib/vakt", Listen: "127.0.0.1:8484", BBListen: "127.0.0.1:1984", APITokens: []string{"change-me"},
 		Concurrency: 64, LogLevel: "info", LogFormat: "json"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("settings from contrib/vakt.yaml:\n got %+v\nwant %+v", got, want)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/vakt/vakt/core/daemon"
 	"github.com/vakt/vakt/core/execute"
+	"github.com/vakt/vakt/core/passive"
 	"github.com/vakt/vakt/core/schedule"
 )
 
@@ -35,6 +37,8 @@ const (
 	keyStateDir    = "state_dir"
 	keyListen      = "listen"
 	keyBBListen    = "bb_listen"
+	keyBBAllow     = "bb_allow"
+	keyBBAdmin     = "bb_admin_allow"
 	keyAPITokens   = "api_tokens"
 	keyConcurrency = "concurrency"
 	keyLogLevel    = "log_level"
@@ -63,7 +67,9 @@ func allSettings() []setting {
 		{keyPluginDirs, "plugin-dir", "folder of third-party go-plugins (repeatable)", []string{}},
 		{keyStateDir, "state-dir", "folder of the state database (" + stateFile + ")", "/var/lib/vakt"},
 		{keyListen, "listen", "address of the HTTP API, or off", "127.0.0.1:8484"},
-		{keyBBListen, "bb-listen", "address of the Big Brother listener, or off", ":1984"},
+		{keyBBListen, "bb-listen", "address of the Big Brother listener, or off", passive.DefaultBBAddr},
+		{keyBBAllow, "bb-allow", "networks (CIDR or IP) that may send Big Brother status messages (repeatable; default loopback only)", []string{}},
+		{keyBBAdmin, "bb-admin-allow", "networks (CIDR or IP) that may send Big Brother disable/enable (repeatable; default loopback only)", []string{}},
 		{keyAPITokens, "api-token", "bearer token of the HTTP API (repeatable; better set in the config file or VAKT_API_TOKENS)", []string{}},
 		{keyConcurrency, "concurrency", "most check runs at once", schedule.DefaultConcurrency},
 		{keyLogLevel, "log-level", "log level: debug, info, warn, error", "info"},
@@ -79,6 +85,8 @@ type settings struct {
 	Listen      string // "" when off
 	BBListen    string // "" when off
 	APITokens   []string
+	BBAllow     []netip.Prefix // nil: loopback only
+	BBAdmin     []netip.Prefix // nil: loopback only
 	Concurrency int
 	LogLevel    string
 	LogFormat   string
@@ -167,6 +175,14 @@ func loadSettings(cmd *cobra.Command) (settings, error) {
 	out.StateDir = str(keyStateDir)
 	out.Listen = addr(keyListen)
 	out.BBListen = addr(keyBBListen)
+	allowList := func(key string) []netip.Prefix {
+		p, err := passive.ParseAllowList(list(key))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("setting %s: %w", key, err))
+		}
+		return p
+	}
+	out.BBAllow, out.BBAdmin = allowList(keyBBAllow), allowList(keyBBAdmin)
 	out.APITokens = list(keyAPITokens)
 	out.LogLevel = str(keyLogLevel)
 	if _, err := zerolog.ParseLevel(out.LogLevel); err != nil || out.LogLevel == "" {
@@ -391,6 +407,7 @@ variables over the file. Keys in the file are the flag names with _ for -
 				StatePath:   filepath.Join(s.StateDir, stateFile),
 				Listen:      s.Listen,
 				BBListen:    s.BBListen,
+				BB:          passive.BBConfig{Allow: s.BBAllow, AdminAllow: s.BBAdmin},
 				Tokens:      s.APITokens,
 				Concurrency: s.Concurrency,
 				Logger:      log,
@@ -420,6 +437,6 @@ variables over the file. Keys in the file are the flag names with _ for -
 			return d.Run(ctx)
 		},
 	}
-	addSettingFlags(cmd.Flags(), keyChecksDir, keyPluginDirs, keyStateDir, keyListen, keyBBListen, keyAPITokens, keyConcurrency)
+	addSettingFlags(cmd.Flags(), keyChecksDir, keyPluginDirs, keyStateDir, keyListen, keyBBListen, keyBBAllow, keyBBAdmin, keyAPITokens, keyConcurrency)
 	return cmd
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/netip"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -55,7 +56,7 @@ api_tokens = ["t1", "t2"]
 `)
 	defaults := settings{
 		ChecksDir: "/etc/vakt/checks.d", PluginDirs: []string{}, StateDir: "/var/lib/vakt", Listen: "127.0.0.1:8484",
-		BBListen: ":1984", APITokens: []string{}, Concurrency: 64, LogLevel: "info", LogFormat: "auto",
+		BBListen: "127.0.0.1:1984", APITokens: []string{}, Concurrency: 64, LogLevel: "info", LogFormat: "auto",
 	}
 	fromFile := settings{
 		ChecksDir: "/file/checks.d", PluginDirs: []string{"/file/plugins-a", "/file/plugins-b"}, StateDir: "/file/state",
@@ -76,6 +77,11 @@ api_tokens = ["t1", "t2"]
 	}{
 		{"defaults", nil, nil, defaults},
 		{"file", nil, []string{"--config", yamlFile}, fromFile},
+		{"Big Brother allow-lists", map[string]string{"VAKT_BB_ALLOW": "10.0.0.0/8,192.0.2.7"}, []string{"--bb-admin-allow", "none"},
+			with(defaults, func(s *settings) {
+				s.BBAllow = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("192.0.2.7/32")}
+				s.BBAdmin = []netip.Prefix{}
+			})},
 		{"file named by VAKT_CONFIG", map[string]string{"VAKT_CONFIG": yamlFile}, nil, fromFile},
 		{"toml file", nil, []string{"--config", tomlFile}, with(defaults, func(s *settings) {
 			s.ChecksDir, s.Concurrency, s.APITokens, s.File = "/toml/checks.d", 9, []string{"t1", "t2"}, tomlFile
@@ -166,6 +172,7 @@ func TestSettingsErrors(t *testing.T) {
 		{"listen port not a port", map[string]string{"VAKT_BB_LISTEN": ":bigbrother"}, nil, `setting bb_listen: ":bigbrother" is not host:port (or off): bad port "bigbrother": want a number from 0 to 65535`},
 		{"listen without a port after the colon", nil, []string{"--listen", "127.0.0.1:"}, `setting listen: "127.0.0.1:" is not host:port (or off): missing port after the colon`},
 		{"listen with two colons", nil, []string{"--bb-listen", "::1:1984"}, `setting bb_listen: "::1:1984" is not host:port (or off): address ::1:1984: too many colons in address`},
+		{"bad bb_allow", map[string]string{"VAKT_BB_ALLOW": "10.0.0.0/8,agents.example.com"}, nil, `setting bb_allow: allow-list: bad address "agents.example.com": want an IP address or a network such as 192.0.2.0/24`},
 		{"bad log level", map[string]string{"VAKT_LOG_LEVEL": "loud"}, nil, `setting log_level: "loud" is not a log level: want debug, info, warn or error`},
 		{"bad log format", nil, []string{"--log-format", "xml"}, `setting log_format: "xml" is not a log format: want json, console or auto`},
 		{"unknown flag", nil, []string{"--checksdir", "/x"}, "unknown flag: --checksdir"},

@@ -67,7 +67,7 @@ func TestParsePerfdata(t *testing.T) {
 			`perfdata "d=5," skipped: unit "," is not a unit: a unit is letters, digits, %, °, / and _, starting with a letter, % or °`,
 			`perfdata "e=5_s" skipped: unit "_s" is not a unit: a unit is letters, digits, %, °, / and _, starting with a letter, % or °`}},
 		{name: "unit of 32 bytes and longer", in: "a=1abcdefghijklmnopqrstuvwxyzABCDEF b=1abcdefghijklmnopqrstuvwxyzABCDEFG",
-			want: []Perf{{Label: "a", Value: 1, UOM: "abcdefghijklmnopqrstuvwxyzABCDEF"}},
+			want:  []Perf{{Label: "a", Value: 1, UOM: "abcdefghijklmnopqrstuvwxyzABCDEF"}},
 			notes: []string{`perfdata "b=1abcdefghijklmnopqrstuvwxyzABCDEFG" skipped: unit "abcdefghijklmnopqrstuvwxyzABCDEFG" is longer than 32 bytes`}},
 		{name: "U thresholds and bounds are none", in: "c=5;U;U;U;U d=U;U;3", want: []Perf{{Label: "c", Value: 5}, {Label: "d", Undetermined: true, Crit: rng("3")}}},
 		{name: "decimal comma in the value", in: "a=0,5 b=1,25s;2 c=1", want: []Perf{{Label: "c", Value: 1}}, notes: []string{

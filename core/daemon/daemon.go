@@ -43,6 +43,9 @@ type Options struct {
 	Listen string
 	// BBListen is the Big Brother listener's address; "" runs none.
 	BBListen string
+	// BB holds the Big Brother listener's allow-lists and limits; the
+	// zero value is loopback only with the passive.Default* limits.
+	BB passive.BBConfig
 	// Tokens are the API's bearer tokens, for passive results and reload.
 	// Without any, passive results over HTTP are off and reload is taken
 	// from loopback only.
@@ -186,7 +189,7 @@ func (d *Daemon) listen() error {
 			return fmt.Errorf("listening for Big Brother messages: %w", err)
 		}
 		d.bbLn = ln
-		d.bb = &passive.BBServer{Sink: d.engine, Log: d.log.With().Str("listener", "bigbrother").Logger()}
+		d.bb = &passive.BBServer{BBConfig: d.opts.BB, Sink: d.engine, Log: d.log.With().Str("listener", "bigbrother").Logger()}
 	}
 	if d.opts.Listen != "" {
 		var results http.Handler
@@ -269,7 +272,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		})
 	}
 	if d.httpLn != nil {
-		srv := &http.Server{Handler: d.api, ReadHeaderTimeout: 10 * time.Second}
+		srv := server.NewHTTPServer(d.api, server.Timeouts{})
 		wg.Go(func() {
 			if err := srv.Serve(d.httpLn); !errors.Is(err, http.ErrServerClosed) {
 				fail(fmt.Errorf("serving the HTTP API: %w", err))

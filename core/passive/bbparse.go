@@ -209,33 +209,67 @@ func parseStatusWord(word string) (time.Duration, error) {
 	return ttl, nil
 }
 
-// parseDuration reads a Big Brother duration: a whole number of minutes,
-// or a number followed by m (minutes), h, d or w. what names it in errors.
+// durationUnit returns the length of a Big Brother / Xymon duration unit.
+func durationUnit(c byte) (time.Duration, bool) {
+	switch c {
+	case 's':
+		return time.Second, true
+	case 'm':
+		return time.Minute, true
+	case 'h':
+		return time.Hour, true
+	case 'd':
+		return 24 * time.Hour, true
+	case 'w':
+		return 7 * 24 * time.Hour, true
+	}
+	return 0, false
+}
+
+// maxDuration caps a lifetime or disable duration: ten years, far past
+// any sensible one and far from overflowing time.Duration.
+const maxDuration = 10 * 365 * 24 * time.Hour
+
+// parseDuration reads a Big Brother / Xymon duration as xymon(1) documents
+// it: a whole number of minutes, or numbers each followed by a unit, s, m,
+// h, d or w (seconds, minutes, hours, days, weeks): "90", "30s", "2h",
+// "1w", and, as xymond's durationvalue() takes them, sums such as "1h30m"
+// (a trailing number without a unit is minutes: "1h30"). what names it in
+// errors.
 func parseDuration(s, what string) (time.Duration, error) {
-	digits := strings.TrimRight(s, "mhdw")
-	unit := time.Minute
-	switch s[len(digits):] {
-	case "", "m":
-	case "h":
-		unit = time.Hour
-	case "d":
-		unit = 24 * time.Hour
-	case "w":
-		unit = 7 * 24 * time.Hour
-	default:
-		digits = "" // more than one unit letter
+	bad := fmt.Errorf("bad %s %.20q: want a number of minutes, or numbers with a unit s, m, h, d or w (90, 30s, 2h, 1h30m)", what, s)
+	if s == "" {
+		return 0, bad
 	}
-	if digits == "" || strings.Trim(digits, "0123456789") != "" {
-		return 0, fmt.Errorf("bad %s %.20q: want a number of minutes, or a number followed by m, h, d or w", what, s)
+	var total time.Duration
+	for rest := s; rest != ""; {
+		i := 0
+		for i < len(rest) && '0' <= rest[i] && rest[i] <= '9' {
+			i++
+		}
+		if i == 0 {
+			return 0, bad // a unit without a number, or a sign
+		}
+		unit := time.Minute
+		digits := rest[:i]
+		rest = rest[i:]
+		if rest != "" {
+			u, ok := durationUnit(rest[0])
+			if !ok {
+				return 0, bad
+			}
+			unit, rest = u, rest[1:]
+		}
+		n, err := strconv.ParseInt(digits, 10, 64)
+		if err != nil || n > int64(maxDuration/unit) || total+time.Duration(n)*unit > maxDuration {
+			return 0, fmt.Errorf("%s %.20q is too long: at most ten years", what, s)
+		}
+		total += time.Duration(n) * unit
 	}
-	n, err := strconv.ParseInt(digits, 10, 64)
-	if err != nil || n > int64(1<<63-1)/int64(unit) {
-		return 0, fmt.Errorf("%s %.20q is too long", what, s)
-	}
-	if n == 0 {
+	if total == 0 {
 		return 0, fmt.Errorf("%s %q must be positive", what, s)
 	}
-	return time.Duration(n) * unit, nil
+	return total, nil
 }
 
 // parseHostTest splits "HOST.TEST" at its last dot and turns the commas

@@ -1,6 +1,7 @@
 package passive
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -149,16 +150,16 @@ func TestParseMessageMalformed(t *testing.T) {
 		{"missing lifetime", "status+ a.b green", `status: missing lifetime after "+"`},
 		{"missing lifetime before group", "status+/group:ops a.b green", `status: missing lifetime after "+"`},
 		{"lifetime with a bad unit", "status+30x a.b green",
-			`status: bad lifetime "30x": want a number of minutes, or a number followed by m, h, d or w`},
+			`status: bad lifetime "30x": want a number of minutes, or numbers with a unit s, m, h, d or w (90, 30s, 2h, 1h30m)`},
 		{"lifetime with two units", "status+30mh a.b green",
-			`status: bad lifetime "30mh": want a number of minutes, or a number followed by m, h, d or w`},
+			`status: bad lifetime "30mh": want a number of minutes, or numbers with a unit s, m, h, d or w (90, 30s, 2h, 1h30m)`},
 		{"lifetime unit alone", "status+h a.b green",
-			`status: bad lifetime "h": want a number of minutes, or a number followed by m, h, d or w`},
+			`status: bad lifetime "h": want a number of minutes, or numbers with a unit s, m, h, d or w (90, 30s, 2h, 1h30m)`},
 		{"negative lifetime", "status+-5 a.b green",
-			`status: bad lifetime "-5": want a number of minutes, or a number followed by m, h, d or w`},
+			`status: bad lifetime "-5": want a number of minutes, or numbers with a unit s, m, h, d or w (90, 30s, 2h, 1h30m)`},
 		{"zero lifetime", "status+0 a.b green", `status: lifetime "0" must be positive`},
-		{"huge lifetime", "status+99999999999w a.b green", `status: lifetime "99999999999w" is too long`},
-		{"lifetime past int64", "status+99999999999999999999 a.b green", `status: lifetime "99999999999999999999" is too long`},
+		{"huge lifetime", "status+99999999999w a.b green", `status: lifetime "99999999999w" is too long: at most ten years`},
+		{"lifetime past int64", "status+99999999999999999999 a.b green", `status: lifetime "99999999999999999999" is too long: at most ten years`},
 		{"glued word", "statusx a.b green", `status: bad command word "statusx": want status[+LIFETIME][/group:NAME]`},
 		{"bad group syntax", "status+30/ops a.b green", `status: bad command word "status+30/ops": want status[+LIFETIME][/group:NAME]`},
 		{"empty group", "status/group: a.b green", `status: empty group name in "status/group:"`},
@@ -168,7 +169,7 @@ func TestParseMessageMalformed(t *testing.T) {
 		{"disable alone", "disable", "disable: missing HOST.TEST"},
 		{"disable without duration", "disable www1.http", `disable: missing duration after "www1.http"`},
 		{"disable with a bad duration", "disable www1.http soon",
-			`disable: bad duration "soon": want a number of minutes, or a number followed by m, h, d or w`},
+			`disable: bad duration "soon": want a number of minutes, or numbers with a unit s, m, h, d or w (90, 30s, 2h, 1h30m)`},
 		{"disable with zero duration", "disable www1.http 0", `disable: duration "0" must be positive`},
 		{"disable of a bad HOST.TEST", "disable www1 1h", `disable: bad HOST.TEST "www1": no "." between host and test name`},
 		{"enable alone", "enable", "enable: missing HOST.TEST"},
@@ -184,6 +185,65 @@ func TestParseMessageMalformed(t *testing.T) {
 				t.Errorf("ParseMessage(%q) returned %+v, %+v with the error; want nothing", tt.msg, results, commands)
 			}
 		})
+	}
+}
+
+// Durations of disable (and lifetimes of status) as xymon(1) writes them:
+// plain minutes, or numbers with the units s, m, h, d and w.
+func TestParseDurationUnits(t *testing.T) {
+	const bad = `bad duration %q: want a number of minutes, or numbers with a unit s, m, h, d or w (90, 30s, 2h, 1h30m)`
+	tests := []struct {
+		in   string
+		want time.Duration
+		err  string
+	}{
+		{"30", 30 * time.Minute, ""},
+		{"1", time.Minute, ""},
+		{"30s", 30 * time.Second, ""},
+		{"90s", 90 * time.Second, ""},
+		{"45m", 45 * time.Minute, ""},
+		{"2h", 2 * time.Hour, ""},
+		{"1d", 24 * time.Hour, ""},
+		{"1w", 7 * 24 * time.Hour, ""},
+		{"1h30m", 90 * time.Minute, ""},
+		{"1h30", 90 * time.Minute, ""},
+		{"1d12h", 36 * time.Hour, ""},
+		{"2m30s", 150 * time.Second, ""},
+		{"520w", 520 * 7 * 24 * time.Hour, ""},
+		{"0", 0, `duration "0" must be positive`},
+		{"0s", 0, `duration "0s" must be positive`},
+		{"0h0m", 0, `duration "0h0m" must be positive`},
+		{"", 0, fmt.Sprintf(bad, "")},
+		{"s", 0, fmt.Sprintf(bad, "s")},
+		{"30x", 0, fmt.Sprintf(bad, "30x")},
+		{"30S", 0, fmt.Sprintf(bad, "30S")},
+		{"30ms", 0, fmt.Sprintf(bad, "30ms")},
+		{"1.5h", 0, fmt.Sprintf(bad, "1.5h")},
+		{"-5", 0, fmt.Sprintf(bad, "-5")},
+		{"+5", 0, fmt.Sprintf(bad, "+5")},
+		{"5 m", 0, fmt.Sprintf(bad, "5 m")},
+		{"1y", 0, fmt.Sprintf(bad, "1y")},
+		{"600w", 0, `duration "600w" is too long: at most ten years`},
+		{"9999999999999999999999s", 0, `duration "99999999999999999999" is too long: at most ten years`},
+		{"500w500w", 0, `duration "500w500w" is too long: at most ten years`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := parseDuration(tt.in, "duration")
+			errText := ""
+			if err != nil {
+				errText = err.Error()
+			}
+			if got != tt.want || errText != tt.err {
+				t.Errorf("parseDuration(%q) = %v, %q; want %v, %q", tt.in, got, errText, tt.want, tt.err)
+			}
+		})
+	}
+	// The issue's case, through the whole parser.
+	_, commands, err := ParseMessage([]byte("disable web1.disk 30s patching"), parseNow)
+	want := []Command{{Kind: Disable, Host: "web1", Check: "disk", Duration: 30 * time.Second, Reason: "patching", Received: parseNow}}
+	if err != nil || !reflect.DeepEqual(commands, want) {
+		t.Errorf("disable web1.disk 30s = %+v, %v; want %+v", commands, err, want)
 	}
 }
 
@@ -216,6 +276,8 @@ func FuzzParseMessage(f *testing.F) {
 		"status+30/group:ops www,example,com.disk yellow /var 91%\nmore\n",
 		"combo\nstatus a.b green ok\n\nstatus c.d red bad\n",
 		"disable www1.* -1 reason", "enable www1.http", "status a.b purple", "\x89PNG\r\n",
+		"disable web1.disk 30s patching", "disable web1.* 1h30m", "status+2m30s a.b green x",
+		"disable a.b 0s", "disable a.b 500w500w", "status+1d12h a.b red",
 	} {
 		f.Add([]byte(seed))
 	}

@@ -122,6 +122,25 @@ func expectClosed(t *testing.T, conns ...net.Conn) {
 	}
 }
 
+// settle waits until every connection has been served and everything
+// queued has gone to the sink, so that the sink and Stats can be checked.
+// The server closes a connection once its message is queued, before the
+// sink has it.
+func (bt *bbTest) settle(t *testing.T) Stats {
+	t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	for {
+		s := bt.srv.Stats()
+		if s.Queued == 0 && s.Active == 0 {
+			return s
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up after %s waiting for the server to settle: %+v", waitTimeout, s)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 func mustDeliver(t *testing.T, addr, msg string) string {
 	t.Helper()
 	local, err := deliver(addr, msg)
@@ -138,6 +157,7 @@ func TestBBServerDelivers(t *testing.T) {
 	b := mustDeliver(t, bt.addr, "combo\nstatus+2h/group:ops db,example,com.disk yellow /var 91%\n\nstatus db,example,com.raid clear n/a\n")
 	c := mustDeliver(t, bt.addr, "disable www1.http 1h deploying\n")
 	d := mustDeliver(t, bt.addr, "enable www1.*")
+	bt.settle(t)
 
 	want := []Result{
 		{Host: "www1", Check: "http", State: check.Critical, Colour: "red",
@@ -185,20 +205,20 @@ func TestBBServerRejects(t *testing.T) {
 		name, msg string
 		errs      []string // one logged reason per rejection
 	}{
-		{"empty connection", "", []string{"empty message"}},
+		{"only white space", " \r\n", []string{"empty message"}},
 		{"binary garbage", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", []string{"message is not valid UTF-8: byte 0x89 at offset 0"}},
 		{"control bytes", "status a.b green \x01\x02", []string{"message holds binary data: byte 0x01 at offset 17"}},
 		{"invalid UTF-8", "status a.b green caf\xe9", []string{"message is not valid UTF-8: byte 0xe9 at offset 20"}},
 		{"unknown command", "hello", []string{`unknown command "hello": want status, combo, disable or enable`}},
 		{"missing colour", "status www1.http", []string{`status: missing colour after "www1.http"`}},
 		{"bad host.test", "status www1 red", []string{`status: bad HOST.TEST "www1": no "." between host and test name`}},
-		{"bad lifetime", "status+5y a.b red", []string{`status: bad lifetime "5y": want a number of minutes, or a number followed by m, h, d or w`}},
+		{"bad lifetime", "status+5y a.b red", []string{`status: bad lifetime "5y": want a number of minutes, or numbers with a unit s, m, h, d or w (90, 30s, 2h, 1h30m)`}},
 		{"purple from a client", "status a.b purple", []string{`status: colour "purple" is set by the server, clients must not send it`}},
 		{"unsupported Xymon command", "query www1.http", []string{`command "query" is not supported: want status, combo, disable or enable`}},
 		{"empty combo", "combo\n", []string{"combo: no status messages"}},
 		{"text after combo", "combo please\nstatus a.b green ok", []string{`combo: unexpected text "please" after combo`}},
 		{"disable without duration", "disable www1.http", []string{`disable: missing duration after "www1.http"`}},
-		{"disable with a bad duration", "disable www1.http 2y deploy", []string{`disable: bad duration "2y": want a number of minutes, or a number followed by m, h, d or w`}},
+		{"disable with a bad duration", "disable www1.http 2y deploy", []string{`disable: bad duration "2y": want a number of minutes, or numbers with a unit s, m, h, d or w (90, 30s, 2h, 1h30m)`}},
 		{"disable of a bad HOST.TEST", "disable www1 1h", []string{`disable: bad HOST.TEST "www1": no "." between host and test name`}},
 		{"enable without HOST.TEST", "enable", []string{"enable: missing HOST.TEST"}},
 		{"enable of a bad host name", "enable www$1.http", []string{`enable: bad HOST.TEST "www$1.http": character '$' not allowed in a host name`}},
@@ -213,6 +233,7 @@ func TestBBServerRejects(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			local := mustDeliver(t, bt.addr, tt.msg)
+			bt.settle(t)
 			var got []string
 			for _, e := range bt.log.entries(map[string]any{"remote": local, "level": "warn", "message": "Big Brother message rejected"}) {
 				got = append(got, fmt.Sprint(e["error"]))
@@ -235,6 +256,7 @@ func TestBBServerRejects(t *testing.T) {
 	}
 	// The server keeps serving.
 	local := mustDeliver(t, bt.addr, "status after.all green still serving")
+	bt.settle(t)
 	got := bt.sink.results.all()
 	want := Result{Host: "after", Check: "all", State: check.OK, Colour: "green", Output: "still serving",
 		TTL: DefaultLifetime, Received: parseNow, Source: "bb:" + local}
@@ -248,11 +270,12 @@ func TestBBServerRejects(t *testing.T) {
 
 // A message of exactly MaxMessageBytes is taken whole; one byte more is not.
 func TestBBServerSizeLimit(t *testing.T) {
-	bt := startBB(t, &BBServer{MaxMessageBytes: 100})
+	bt := startBB(t, &BBServer{BBConfig: BBConfig{MaxMessageBytes: 100}})
 	prefix := "status a.b green "
 	exact := prefix + strings.Repeat("x", 100-len(prefix))
 	mustDeliver(t, bt.addr, exact)
 	over := mustDeliver(t, bt.addr, exact+"y")
+	bt.settle(t)
 	got := bt.sink.results.all()
 	if len(got) != 1 || got[0].Output != strings.Repeat("x", 100-len(prefix)) {
 		t.Errorf("results = %+v, want one with the 100-byte message's text", got)
@@ -270,7 +293,7 @@ func TestBBServerSizeLimit(t *testing.T) {
 // status arrives exactly once.
 func TestBBServerManyAgents(t *testing.T) {
 	const agents = 200
-	bt := startBB(t, &BBServer{MaxConns: 8})
+	bt := startBB(t, &BBServer{BBConfig: BBConfig{MaxConns: 8}})
 	var wg sync.WaitGroup
 	sources := make([]string, agents)
 	for i := range agents {
@@ -296,7 +319,7 @@ func TestBBServerManyAgents(t *testing.T) {
 			t.Errorf("result %d:\n got %+v\nwant %+v", i, r, want)
 		}
 	}
-	if s := bt.srv.Stats(); s != (Stats{Connections: agents, Accepted: agents}) {
+	if s := bt.settle(t); s != (Stats{Connections: agents, Accepted: agents}) {
 		t.Errorf("Stats() = %+v, want %d connections and accepted results, nothing else", s, agents)
 	}
 }
@@ -304,13 +327,13 @@ func TestBBServerManyAgents(t *testing.T) {
 // A connection that never sends anything is closed at the read deadline;
 // one that sends half a message and stalls is closed and its text refused.
 func TestBBServerReadDeadline(t *testing.T) {
-	bt := startBB(t, &BBServer{ReadTimeout: 50 * time.Millisecond})
+	bt := startBB(t, &BBServer{BBConfig: BBConfig{ReadTimeout: 50 * time.Millisecond}})
 
 	idle := bt.dial(t, "")
 	slow := bt.dial(t, "status a.b green half")
 	expectClosed(t, idle, slow)
 	bt.log.waitEntry(t, map[string]any{"remote": idle.LocalAddr().String(), "level": "info",
-		"message": "closed an idle Big Brother connection: nothing received before the read deadline", "read_timeout": 50.0})
+		"message": "closed an idle Big Brother connection: nothing received before the first-byte timeout", "first_byte_timeout": 50.0})
 	e, _ := bt.log.waitEntry(t, map[string]any{"remote": slow.LocalAddr().String(), "message": "Big Brother message rejected"})
 	want := "incomplete message: read deadline of 50ms passed after 21 bytes, before the sender closed the connection"
 	if e["error"] != want {
@@ -319,7 +342,7 @@ func TestBBServerReadDeadline(t *testing.T) {
 	if got := bt.sink.results.all(); len(got) != 0 {
 		t.Errorf("results = %+v, want none", got)
 	}
-	if s := bt.srv.Stats(); s != (Stats{Connections: 2, TimedOut: 1, Rejected: 1}) {
+	if s := bt.settle(t); s != (Stats{Connections: 2, TimedOut: 1, Rejected: 1}) {
 		t.Errorf("Stats() = %+v, want 2 connections, 1 timed out, 1 rejected", s)
 	}
 }
@@ -327,7 +350,7 @@ func TestBBServerReadDeadline(t *testing.T) {
 // With MaxConns 1, a second agent waits in the listen backlog until the
 // first connection is done, and is then served.
 func TestBBServerConnectionLimit(t *testing.T) {
-	bt := startBB(t, &BBServer{MaxConns: 1})
+	bt := startBB(t, &BBServer{BBConfig: BBConfig{MaxConns: 1}})
 
 	first := bt.dial(t, "")
 	bt.log.waitEntry(t, map[string]any{"remote": first.LocalAddr().String(), "message": "Big Brother connection accepted"})
@@ -344,12 +367,12 @@ func TestBBServerConnectionLimit(t *testing.T) {
 		t.Errorf("while the first connection is open: Stats() = %+v, want 1 connection and nothing accepted", s)
 	}
 
-	first.Close() // an empty message: rejected, and its slot freed
+	first.Close() // no message: its slot is freed
 	got := bt.sink.results.waitCount(t, 1)
 	if got[0].Host != "second" || got[0].Output != "waited" {
 		t.Errorf("result = %+v, want second.agent", got[0])
 	}
-	_, rejectedAt := bt.log.waitEntry(t, map[string]any{"remote": first.LocalAddr().String(), "error": "empty message"})
+	_, rejectedAt := bt.log.waitEntry(t, map[string]any{"remote": first.LocalAddr().String(), "message": "Big Brother connection closed without a message"})
 	_, acceptedAt := bt.log.waitEntry(t, map[string]any{"remote": second.LocalAddr().String(), "message": "Big Brother connection accepted"})
 	if acceptedAt < rejectedAt {
 		t.Errorf("second connection accepted (log entry %d) before the first was done (log entry %d)", acceptedAt, rejectedAt)
@@ -359,7 +382,7 @@ func TestBBServerConnectionLimit(t *testing.T) {
 // Cancelling Serve's context stops it, cuts off connections still open and
 // waits for their handlers.
 func TestBBServerShutdown(t *testing.T) {
-	bt := startBB(t, &BBServer{ReadTimeout: time.Hour})
+	bt := startBB(t, &BBServer{BBConfig: BBConfig{ReadTimeout: time.Hour}})
 	idle := bt.dial(t, "")
 	partial := bt.dial(t, "status a.b green")
 	bt.log.waitEntry(t, map[string]any{"remote": idle.LocalAddr().String(), "message": "Big Brother connection accepted"})
@@ -396,6 +419,7 @@ func TestBBServerSinkErrors(t *testing.T) {
 	refused := mustDeliver(t, bt.addr, "status refused.cpu red x")
 	disable := mustDeliver(t, bt.addr, "disable www1.http 1h")
 	mustDeliver(t, bt.addr, "status taken.cpu green y")
+	bt.settle(t)
 
 	e, _ := bt.log.waitEntry(t, map[string]any{"remote": refused, "level": "error"})
 	if e["error"] != "store is read-only" || e["host"] != "refused" || e["check"] != "cpu" {

@@ -184,7 +184,7 @@ func TestAPIRefusesMalformedRequests(t *testing.T) {
 		{"results with a wrong token", apiRequest{method: "POST", path: "/api/v1/results", token: "nope", contentType: json, body: good},
 			apiAnswer{code: 401, body: `{"error":"invalid token"}`, auth: bearer}},
 		{"results as form data", apiRequest{method: "POST", path: "/api/v1/results", token: apiToken, contentType: "application/x-www-form-urlencoded", body: "host=web1"},
-			apiAnswer{code: 415, body: `{"error":"content type must be application/json, got \"application/x-www-form-urlencoded\""}`}},
+			apiAnswer{code: 415, body: `{"error":"content type \"application/x-www-form-urlencoded\" is refused on the API: it is what an HTML form sends; send application/json"}`}},
 		{"results oversized", apiRequest{method: "POST", path: "/api/v1/results", token: apiToken, contentType: json,
 			body: `{"host":"` + strings.Repeat("h", passive.MaxBodyBytes) + `"}`},
 			apiAnswer{code: 413, body: `{"error":"request body exceeds 1048576 bytes"}`}},

@@ -91,8 +91,12 @@ func WriteMetrics(w io.Writer, m Metrics, statuses []CheckStatus) error {
 		p.counter("vakt_bigbrother_results_total", "Big Brother status results taken.", bb.Accepted)
 		p.counter("vakt_bigbrother_commands_total", "Big Brother disable and enable commands taken.", bb.Commands)
 		p.counter("vakt_bigbrother_rejected_total", "Big Brother messages (or combo parts) refused.", bb.Rejected)
-		p.counter("vakt_bigbrother_timeouts_total", "Big Brother connections closed at the read deadline.", bb.TimedOut)
+		p.counter("vakt_bigbrother_timeouts_total", "Big Brother connections closed because nothing arrived before the first-byte timeout.", bb.TimedOut)
 		p.counter("vakt_bigbrother_sink_errors_total", "Big Brother results and commands the daemon refused.", bb.SinkErrors)
+		p.counter("vakt_bigbrother_refused_total", "Big Brother connections and messages refused by the allow-lists (bb_allow, bb_admin_allow).", bb.Refused)
+		p.counter("vakt_bigbrother_over_limit_total", "Big Brother connections closed because their address had too many open.", bb.OverLimit)
+		p.counter("vakt_bigbrother_empty_total", "Big Brother connections closed without a message (TCP health checks).", bb.Empty)
+		p.gauge("vakt_bigbrother_queued", "Big Brother results and commands waiting for the daemon.", strconv.FormatInt(bb.Queued, 10))
 	}
 	if p.err != nil {
 		return fmt.Errorf("writing metrics: %w", p.err)

@@ -13,7 +13,10 @@
 //
 // The server only reads and forwards commands: a Backend (the daemon) owns the
 // state. Write endpoints need a bearer token; when no token is configured,
-// /api/v1/results is off and /api/v1/reload is taken from loopback peers only.
+// /api/v1/results is off and /api/v1/reload is taken from loopback peers only
+// (addressed as an IP or localhost). Cross-origin writes from browsers are
+// refused either way (origin.go). NewHTTPServer gives the http.Server its
+// timeouts.
 // Errors are JSON objects {"error": "..."}. Client is the matching client,
 // used by `vakt status` and `vakt reload`.
 package server
@@ -159,8 +162,14 @@ func New(opts Options) (*Server, error) {
 	return s, nil
 }
 
-// ServeHTTP routes a request to its endpoint.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+// ServeHTTP refuses cross-origin writes (origin.go) and routes the other
+// requests to their endpoint.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.sameOrigin(w, r) {
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
 
 func (s *Server) serveResults(w http.ResponseWriter, r *http.Request) {
 	if s.results == nil {
@@ -259,8 +268,13 @@ func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
 // It answers refused requests itself.
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) bool {
 	if s.tokens.Len() == 0 {
-		if isLoopback(r.RemoteAddr) {
+		if isLoopback(r.RemoteAddr) && literalHost(r.Host) {
 			return true
+		}
+		if isLoopback(r.RemoteAddr) {
+			s.log.Warn().Str("remote", r.RemoteAddr).Str("path", r.URL.Path).Str("host", r.Host).Msg("request refused: Host is a DNS name and no API token configured")
+			writeError(w, http.StatusForbidden, fmt.Sprintf("no API token is configured (api_tokens), so this endpoint takes requests to an IP address or localhost only, not to %.100q", r.Host))
+			return false
 		}
 		s.log.Warn().Str("remote", r.RemoteAddr).Str("path", r.URL.Path).Msg("request refused: not from loopback and no API token configured")
 		writeError(w, http.StatusForbidden, "no API token is configured (api_tokens), so this endpoint only takes requests from loopback")
@@ -345,4 +359,56 @@ func writeJSON(w http.ResponseWriter, status int, body any) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(body) // the client may be gone; nothing to do then
+}
+
+// Timeouts bound the HTTP server's connections; a zero field means its
+// default.
+type Timeouts struct {
+	// ReadHeader is how long a client has to send a request's headers;
+	// default 10 s.
+	ReadHeader time.Duration
+	// Read is how long it has to send a whole request; default 30 s.
+	Read time.Duration
+	// Write is how long the server has to write a response, counted from
+	// the end of the request's headers; default 2 min (a reload may take
+	// a while).
+	Write time.Duration
+	// Idle is how long a keep-alive connection may wait for its next
+	// request before it is closed; default 60 s.
+	Idle time.Duration
+	// MaxHeaderBytes caps a request's headers; default 64 KiB.
+	MaxHeaderBytes int
+}
+
+// The defaults of Timeouts.
+const (
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultReadTimeout       = 30 * time.Second
+	DefaultWriteTimeout      = 2 * time.Minute
+	DefaultIdleTimeout       = 60 * time.Second
+	DefaultMaxHeaderBytes    = 64 << 10
+)
+
+// NewHTTPServer returns the http.Server to serve h with: every timeout
+// set, so that slow or idle clients cannot hold connections (and file
+// descriptors) for ever.
+func NewHTTPServer(h http.Handler, t Timeouts) *http.Server {
+	or := func(v, def time.Duration) time.Duration {
+		if v <= 0 {
+			return def
+		}
+		return v
+	}
+	maxHeader := t.MaxHeaderBytes
+	if maxHeader <= 0 {
+		maxHeader = DefaultMaxHeaderBytes
+	}
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: or(t.ReadHeader, DefaultReadHeaderTimeout),
+		ReadTimeout:       or(t.Read, DefaultReadTimeout),
+		WriteTimeout:      or(t.Write, DefaultWriteTimeout),
+		IdleTimeout:       or(t.Idle, DefaultIdleTimeout),
+		MaxHeaderBytes:    maxHeader,
+	}
 }

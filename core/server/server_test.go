@@ -76,7 +76,7 @@ func TestWriteMetrics(t *testing.T) {
 		}},
 		Engine: engine.Stats{PassiveResults: 3, Refused: 2, Transitions: 4, Commits: 7, CommitFailures: 1, CommitSeconds: 0.25,
 			QueuedTransitions: 12, QueuedPerf: 30, PerfShed: 5, StoreFailing: true, PassiveChecks: 6, PassiveCreated: 8, PassiveRemoved: 2},
-		BigBrother:     &passive.Stats{Connections: 5, Active: 1, Accepted: 3, Commands: 1, Rejected: 1, TimedOut: 0, SinkErrors: 2},
+		BigBrother:     &passive.Stats{Connections: 5, Active: 1, Accepted: 3, Commands: 1, Rejected: 1, TimedOut: 0, SinkErrors: 2, Refused: 6, OverLimit: 7, Empty: 8, Queued: 9},
 		Runs:           10,
 		RunsRefused:    1,
 		StoreErrors:    0,
@@ -140,6 +140,10 @@ func TestWriteMetrics(t *testing.T) {
 		`vakt_bigbrother_rejected_total 1`,
 		`vakt_bigbrother_timeouts_total 0`,
 		`vakt_bigbrother_sink_errors_total 2`,
+		`vakt_bigbrother_refused_total 6`,
+		`vakt_bigbrother_over_limit_total 7`,
+		`vakt_bigbrother_empty_total 8`,
+		`vakt_bigbrother_queued 9`,
 	}
 	if strings.Join(samples, "\n") != strings.Join(want, "\n") {
 		t.Errorf("samples:\n%s\nwant:\n%s", strings.Join(samples, "\n"), strings.Join(want, "\n"))
