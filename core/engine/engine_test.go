@@ -4,10 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/vakt/vakt/core/check"
 	"github.com/vakt/vakt/core/state"
@@ -368,3 +373,149 @@ func TestRawPerfdataStored(t *testing.T) {
 }
 
 var _ = store.Hard
+
+// With the store's disk full the engine keeps applying results and keeps
+// every transition it could not write; health says why; once space
+// returns everything is written, none lost, none twice.
+func TestStoreFullLosesNothing(t *testing.T) {
+	dir := mountTmpfs(t, "4m")
+	const hosts = 4
+	names := []string{"a", "b", "c", "d"}
+	te := startEngine(t, loadDefs(t, checksHCL(names, 50)), filepath.Join(dir, "vakt.db"), func(o *Options) { o.MaxQueuedPerf = 10 })
+	te.apply(t, "a/c0", check.Critical, "before the disk filled")
+	te.sync(t)
+
+	filler := fillDisk(t, dir)
+	want := 1
+	for round := range 3 {
+		for _, h := range names {
+			for i := range 50 {
+				st := check.Critical
+				if round == 1 {
+					st = check.OK
+				}
+				id := fmt.Sprintf("%s/c%d", h, i)
+				if _, err := te.Apply(id, check.Result{State: st, Output: "round " + fmt.Sprint(round),
+					Perfdata: []check.Perf{{Label: "x", Value: float64(round)}}}); err != nil {
+					t.Fatalf("Apply while the disk is full: %v", err)
+				}
+				want++
+			}
+		}
+	}
+	deadline := time.Now().Add(waitTimeout)
+	for te.Health() == "" {
+		if time.Now().After(deadline) {
+			t.Fatal("the engine never noticed the full disk")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if why := te.Health(); !strings.Contains(why, "the store has refused writes since") || !strings.Contains(strings.ToLower(why), "full") {
+		t.Errorf("health = %q; want it to say the store is full", why)
+	}
+	stats := te.Stats()
+	if stats.QueuedTransitions == 0 || !stats.StoreFailing || stats.CommitFailures == 0 {
+		t.Errorf("stats while full: %+v", stats)
+	}
+	// Reads and waits with a deadline keep answering.
+	if got := len(te.Statuses()); got != hosts*50 {
+		t.Errorf("Statuses while full: %d checks", got)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	err := te.Sync(ctx)
+	cancel()
+	if err == nil || !strings.Contains(err.Error(), "not yet stored") {
+		t.Errorf("Sync while full = %v; want an error saying the results are not stored yet", err)
+	}
+	if stats.PerfShed == 0 {
+		t.Errorf("perfdata was not shed while the store failed (MaxQueuedPerf 10): %+v", stats)
+	}
+
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	te.sync(t)
+	if why := te.Health(); why != "" {
+		t.Errorf("health after space returned: %q", why)
+	}
+	if got := len(history(t, te.store, "")); got != want {
+		t.Fatalf("%d transitions stored after space returned; want %d", got, want)
+	}
+	if got := history(t, te.store, "b/c7"); !slices.Equal(got, []string{
+		"b/c7 problem CRITICAL;SOFT;1", "b/c7 recovery OK;SOFT;2", "b/c7 problem CRITICAL;SOFT;1"}) {
+		t.Errorf("b/c7 history: %v", got)
+	}
+	row, err := te.store.State(context.Background(), "d/c49")
+	if err != nil || row.Output != "round 2" || row.State != check.Critical {
+		t.Errorf("d/c49 stored state %+v, %v; want the last result", row, err)
+	}
+}
+
+// With the queue full (MaxQueuedTransitions) and the store refusing
+// writes, a result is refused before it changes anything.
+func TestBackpressure(t *testing.T) {
+	dir := mountTmpfs(t, "4m")
+	te := startEngine(t, loadDefs(t, checksHCL([]string{"a"}, 10)), filepath.Join(dir, "vakt.db"),
+		func(o *Options) { o.MaxQueuedTransitions = 5 })
+	te.sync(t)
+	filler := fillDisk(t, dir)
+	for i := range 5 {
+		te.apply(t, fmt.Sprintf("a/c%d", i), check.Critical, "down")
+	}
+	_, err := te.Apply("a/c5", check.Result{State: check.Critical})
+	if !errors.Is(err, ErrBackpressure) || !IsRefusal(err) {
+		t.Fatalf("sixth transition with 5 waiting: %v; want ErrBackpressure", err)
+	}
+	if st, _ := te.Status("a/c5"); st.Checked {
+		t.Fatalf("a refused result changed the check: %+v", st)
+	}
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	te.sync(t)
+	te.apply(t, "a/c5", check.Critical, "down")
+	te.sync(t)
+	if got := len(history(t, te.store, "")); got != 6 {
+		t.Fatalf("%d transitions stored; want 6", got)
+	}
+}
+
+// mountTmpfs mounts a tmpfs of size at a new folder for the test: a disk
+// that fills up for real.
+func mountTmpfs(t *testing.T, size string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := unix.Mount("tmpfs", dir, "tmpfs", 0, "size="+size); err != nil {
+		t.Skipf("skipped: mounting a %s tmpfs needs root or CAP_SYS_ADMIN (%v); the disk-full case is not tested here", size, err)
+	}
+	t.Cleanup(func() { _ = unix.Unmount(dir, unix.MNT_DETACH) })
+	return dir
+}
+
+// fillDisk writes a file in dir until the disk is full and returns its
+// path.
+func fillDisk(t *testing.T, dir string) string {
+	t.Helper()
+	path := filepath.Join(dir, "filler")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	buf := make([]byte, 64<<10)
+	for {
+		if _, err := f.Write(buf); err != nil {
+			if !errors.Is(err, unix.ENOSPC) {
+				t.Fatalf("filling the disk: %v", err)
+			}
+			break
+		}
+	}
+	small := make([]byte, 512)
+	for {
+		if _, err := f.Write(small); err != nil {
+			break
+		}
+	}
+	return path
+}
