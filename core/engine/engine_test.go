@@ -12,11 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/vakt/vakt/core/check"
 	"github.com/vakt/vakt/core/state"
 	"github.com/vakt/vakt/core/store"
+	"github.com/vakt/vakt/core/testfs"
 )
 
 // Nagios' alert log has a row per SOFT attempt and a soft recovery as
@@ -378,14 +377,14 @@ var _ = store.Hard
 // every transition it could not write; health says why; once space
 // returns everything is written, none lost, none twice.
 func TestStoreFullLosesNothing(t *testing.T) {
-	dir := mountTmpfs(t, "4m")
+	dir := testfs.MountTmpfs(t, "4m")
 	const hosts = 4
 	names := []string{"a", "b", "c", "d"}
 	te := startEngine(t, loadDefs(t, checksHCL(names, 50)), filepath.Join(dir, "vakt.db"), func(o *Options) { o.MaxQueuedPerf = 10 })
 	te.apply(t, "a/c0", check.Critical, "before the disk filled")
 	te.sync(t)
 
-	filler := fillDisk(t, dir)
+	filler := testfs.Fill(t, dir)
 	want := 1
 	for round := range 3 {
 		for _, h := range names {
@@ -454,11 +453,11 @@ func TestStoreFullLosesNothing(t *testing.T) {
 // With the queue full (MaxQueuedTransitions) and the store refusing
 // writes, a result is refused before it changes anything.
 func TestBackpressure(t *testing.T) {
-	dir := mountTmpfs(t, "4m")
+	dir := testfs.MountTmpfs(t, "4m")
 	te := startEngine(t, loadDefs(t, checksHCL([]string{"a"}, 10)), filepath.Join(dir, "vakt.db"),
 		func(o *Options) { o.MaxQueuedTransitions = 5 })
 	te.sync(t)
-	filler := fillDisk(t, dir)
+	filler := testfs.Fill(t, dir)
 	for i := range 5 {
 		te.apply(t, fmt.Sprintf("a/c%d", i), check.Critical, "down")
 	}
@@ -478,44 +477,4 @@ func TestBackpressure(t *testing.T) {
 	if got := len(history(t, te.store, "")); got != 6 {
 		t.Fatalf("%d transitions stored; want 6", got)
 	}
-}
-
-// mountTmpfs mounts a tmpfs of size at a new folder for the test: a disk
-// that fills up for real.
-func mountTmpfs(t *testing.T, size string) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := unix.Mount("tmpfs", dir, "tmpfs", 0, "size="+size); err != nil {
-		t.Skipf("skipped: mounting a %s tmpfs needs root or CAP_SYS_ADMIN (%v); the disk-full case is not tested here", size, err)
-	}
-	t.Cleanup(func() { _ = unix.Unmount(dir, unix.MNT_DETACH) })
-	return dir
-}
-
-// fillDisk writes a file in dir until the disk is full and returns its
-// path.
-func fillDisk(t *testing.T, dir string) string {
-	t.Helper()
-	path := filepath.Join(dir, "filler")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	buf := make([]byte, 64<<10)
-	for {
-		if _, err := f.Write(buf); err != nil {
-			if !errors.Is(err, unix.ENOSPC) {
-				t.Fatalf("filling the disk: %v", err)
-			}
-			break
-		}
-	}
-	small := make([]byte, 512)
-	for {
-		if _, err := f.Write(small); err != nil {
-			break
-		}
-	}
-	return path
 }
