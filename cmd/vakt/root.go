@@ -40,6 +40,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	root.SetErr(stderr)
 	root.AddCommand(newCheckCmd(&g), newValidateCmd(&g), newPluginsCmd(&g), newPluginServeCmd())
 	root.AddCommand(newRunCmd(), newStatusCmd(), newReloadCmd())
+	root.AddCommand(newAckCmd())
+	root.AddCommand(newDowntimeCmd())
+	root.AddCommand(newPassiveCmd())
 
 	err := root.Execute()
 	var exit exitError

@@ -39,7 +39,7 @@ func apiClient(cmd *cobra.Command) (*server.Client, error) {
 }
 
 func newStatusCmd() *cobra.Command {
-	var all bool
+	var all, pendingUnknown bool
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Show what is not OK right now; exit with the worst state (0 ok, 1 warning, 2 critical, 3 unknown)",
@@ -47,19 +47,31 @@ func newStatusCmd() *cobra.Command {
 settings) for every check that has a result other than OK, prints them as a
 table and exits with the worst state, as vakt check does: 0 when everything
 is OK, 1 warning, 2 critical, 3 unknown (critical ranks above unknown). It
-exits 3 when vakt run cannot be reached. --all lists every check.`,
+exits 3 when vakt run cannot be reached. --all lists every check.
+
+A check with no result yet is PENDING: it is listed with --all only and does
+not change the exit code, unless --pending-unknown, which lists it and counts
+it as UNKNOWN.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			client, err := apiClient(cmd)
 			if err != nil {
 				return err
 			}
-			checks, err := client.Status(cmd.Context(), !all)
+			checks, err := client.Status(cmd.Context(), !all && !pendingUnknown)
 			if err != nil {
 				return err
 			}
 			worst := check.OK
+			shown := checks[:0:0]
 			for _, c := range checks {
+				pending := !c.Checked && pendingUnknown
+				if all || c.Problem() || pending {
+					shown = append(shown, c)
+				}
+				if pending {
+					worst = check.Worse(worst, check.Unknown)
+				}
 				if !c.Problem() {
 					continue
 				}
@@ -69,13 +81,14 @@ exits 3 when vakt run cannot be reached. --all lists every check.`,
 				}
 				worst = check.Worse(worst, st)
 			}
-			if err := writeStatusTable(cmd.OutOrStdout(), checks, all); err != nil {
+			if err := writeStatusTable(cmd.OutOrStdout(), shown, all); err != nil {
 				return fmt.Errorf("writing the status: %w", err)
 			}
 			return exitError{code: int(worst)}
 		},
 	}
 	cmd.Flags().BoolVarP(&all, "all", "a", false, "list every check, not only those that are not OK")
+	cmd.Flags().BoolVar(&pendingUnknown, "pending-unknown", false, "list the checks with no result yet (PENDING) and count them as UNKNOWN in the exit code")
 	addSettingFlags(cmd.Flags(), keyListen, keyAPITokens)
 	return cmd
 }

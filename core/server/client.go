@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,7 +9,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
+
+	"github.com/vakt/vakt/core/engine"
 )
 
 // ErrReloadRefused is returned by Client.Reload when the daemon refused the
@@ -125,4 +129,125 @@ func (c *Client) do(ctx context.Context, method, path string, out any, alsoOK in
 		return resp.StatusCode, fmt.Errorf("decoding the response of %s %s: %w", method, path, err)
 	}
 	return resp.StatusCode, nil
+}
+
+// Acknowledge acknowledges the problems of the checks the request names
+// (POST /api/v1/acks) and returns their IDs.
+func (c *Client) Acknowledge(ctx context.Context, req AckRequest) ([]string, error) {
+	var resp ChecksResponse
+	if err := c.doJSON(ctx, http.MethodPost, "/api/v1/acks", req, &resp); err != nil {
+		return nil, fmt.Errorf("acknowledging: %w", err)
+	}
+	return resp.Checks, nil
+}
+
+// Unacknowledge removes the acknowledgements of the checks t names
+// (DELETE /api/v1/acks) and returns their IDs.
+func (c *Client) Unacknowledge(ctx context.Context, t engine.Target) ([]string, error) {
+	q := url.Values{}
+	for key, v := range map[string]string{"check": t.Check, "host": t.Host, "tag": t.Tag} {
+		if v != "" {
+			q.Set(key, v)
+		}
+	}
+	var resp ChecksResponse
+	if _, err := c.do(ctx, http.MethodDelete, "/api/v1/acks?"+q.Encode(), &resp, 0); err != nil {
+		return nil, fmt.Errorf("removing acknowledgements: %w", err)
+	}
+	return resp.Checks, nil
+}
+
+// ScheduleDowntime schedules a downtime on the checks the request names
+// (POST /api/v1/downtimes): one per check, all under the returned Ref.
+func (c *Client) ScheduleDowntime(ctx context.Context, req DowntimeRequest) (DowntimesResponse, error) {
+	var resp DowntimesResponse
+	if err := c.doJSON(ctx, http.MethodPost, "/api/v1/downtimes", req, &resp); err != nil {
+		return DowntimesResponse{}, fmt.Errorf("scheduling a downtime: %w", err)
+	}
+	return resp, nil
+}
+
+// CancelDowntime cancels every downtime with ref (DELETE
+// /api/v1/downtimes/REF) and returns them.
+func (c *Client) CancelDowntime(ctx context.Context, ref string) (DowntimesResponse, error) {
+	var resp DowntimesResponse
+	if _, err := c.do(ctx, http.MethodDelete, "/api/v1/downtimes/"+url.PathEscape(ref), &resp, 0); err != nil {
+		return DowntimesResponse{}, fmt.Errorf("cancelling downtime %q: %w", ref, err)
+	}
+	return resp, nil
+}
+
+// Downtimes lists the downtimes not yet ended (GET /api/v1/downtimes).
+func (c *Client) Downtimes(ctx context.Context) ([]engine.Downtime, error) {
+	var resp DowntimesResponse
+	if _, err := c.do(ctx, http.MethodGet, "/api/v1/downtimes", &resp, 0); err != nil {
+		return nil, fmt.Errorf("listing downtimes: %w", err)
+	}
+	return resp.Downtimes, nil
+}
+
+// PassiveChecks lists the dynamic passive checks (GET /api/v1/passive).
+func (c *Client) PassiveChecks(ctx context.Context) ([]engine.PassiveCheck, error) {
+	var resp PassiveResponse
+	if _, err := c.do(ctx, http.MethodGet, "/api/v1/passive", &resp, 0); err != nil {
+		return nil, fmt.Errorf("listing passive checks: %w", err)
+	}
+	return resp.Checks, nil
+}
+
+// RemovePassive removes the dynamic passive check id, HOST/CHECK (DELETE
+// /api/v1/passive/HOST/CHECK).
+func (c *Client) RemovePassive(ctx context.Context, id string) error {
+	host, name, ok := strings.Cut(id, "/")
+	if !ok || host == "" || name == "" || strings.Contains(name, "/") {
+		return fmt.Errorf("removing passive check %q: want HOST/CHECK", id)
+	}
+	var resp ChecksResponse
+	if _, err := c.do(ctx, http.MethodDelete, "/api/v1/passive/"+url.PathEscape(host)+"/"+url.PathEscape(name), &resp, 0); err != nil {
+		return fmt.Errorf("removing passive check %s: %w", id, err)
+	}
+	return nil
+}
+
+// doJSON is do with in sent as a JSON request body.
+func (c *Client) doJSON(ctx context.Context, method, path string, in, out any) error {
+	body, err := json.Marshal(in)
+	if err != nil {
+		return fmt.Errorf("encoding the request %s %s: %w", method, path, err)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(c.BaseURL, "/")+path, bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("building the request %s %s: %w", method, path, err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	hc := c.HTTP
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return fmt.Errorf("cannot reach the daemon (is vakt run running?): %w", err)
+	}
+	defer resp.Body.Close()
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	if err != nil {
+		return fmt.Errorf("reading the response of %s %s: %w", method, path, err)
+	}
+	if len(answer) > maxResponseBytes {
+		return fmt.Errorf("reading the response of %s %s: %s: it exceeds %d bytes", method, path, resp.Status, maxResponseBytes)
+	}
+	if resp.StatusCode/100 != 2 {
+		var apiErr apiError
+		if json.Unmarshal(answer, &apiErr) == nil && apiErr.Error != "" {
+			return fmt.Errorf("%s %s: %s: %s", method, path, resp.Status, apiErr.Error)
+		}
+		return fmt.Errorf("%s %s: %s", method, path, resp.Status)
+	}
+	if err := json.Unmarshal(answer, out); err != nil {
+		return fmt.Errorf("decoding the response of %s %s: %w", method, path, err)
+	}
+	return nil
 }
