@@ -171,7 +171,7 @@ func writeDowntimes(w io.Writer, dts []engine.Downtime) error {
 	for _, dt := range dts {
 		phase := string(dt.Phase)
 		if !dt.Fixed {
-			phase += " (flexible " + dt.Duration.String() + ")"
+			phase += " (flexible " + shortDuration(dt.Duration) + ")"
 		}
 		comment := oneLine(dt.Comment)
 		if comment == "" {
@@ -181,6 +181,18 @@ func writeDowntimes(w io.Writer, dts []engine.Downtime) error {
 			dt.Start.Local().Format(time.RFC3339), dt.End.Local().Format(time.RFC3339), oneLine(dt.Author), comment)
 	}
 	return tw.Flush()
+}
+
+// shortDuration is d without zero minutes and seconds: 2h, 30m, 1h30m.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 func newDowntimeCancelCmd() *cobra.Command {
