@@ -1,6 +1,7 @@
 package passive
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"net/netip"
@@ -115,14 +116,20 @@ func (l *logLimiter) allow(now time.Time, every time.Duration) (bool, uint64) {
 
 // addrCounter counts the open connections of each remote address.
 type addrCounter struct {
-	mu sync.Mutex
-	n  map[netip.Addr]int
+	mu      sync.Mutex
+	n       map[netip.Addr]int
+	waiting map[netip.Addr]int
+	wake    chan struct{} // closed and replaced at every release
 }
 
 // acquire counts one more connection from a, unless it has max already.
 func (c *addrCounter) acquire(a netip.Addr, max int) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.take(a, max)
+}
+
+func (c *addrCounter) take(a netip.Addr, max int) bool {
 	if c.n == nil {
 		c.n = make(map[netip.Addr]int)
 	}
@@ -133,10 +140,63 @@ func (c *addrCounter) acquire(a netip.Addr, max int) bool {
 	return true
 }
 
+// acquireWait is acquire, but a connection over the limit waits up to
+// timeout for one of its address's connections to end, as long as no more
+// than max others of that address wait too: a busy relay that opens
+// connections faster than they are served is slowed down, not dropped,
+// while one address can still hold no more than 2*max connections.
+func (c *addrCounter) acquireWait(ctx context.Context, a netip.Addr, max int, timeout time.Duration) bool {
+	c.mu.Lock()
+	if c.take(a, max) {
+		c.mu.Unlock()
+		return true
+	}
+	if c.waiting == nil {
+		c.waiting = make(map[netip.Addr]int)
+	}
+	if c.waiting[a] >= max {
+		c.mu.Unlock()
+		return false
+	}
+	c.waiting[a]++
+	defer func() {
+		c.mu.Lock()
+		if c.waiting[a]--; c.waiting[a] <= 0 {
+			delete(c.waiting, a)
+		}
+		c.mu.Unlock()
+	}()
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	for {
+		if c.wake == nil {
+			c.wake = make(chan struct{})
+		}
+		wake := c.wake
+		c.mu.Unlock()
+		select {
+		case <-wake:
+		case <-timer.C:
+			return false
+		case <-ctx.Done():
+			return false
+		}
+		c.mu.Lock()
+		if c.take(a, max) {
+			c.mu.Unlock()
+			return true
+		}
+	}
+}
+
 func (c *addrCounter) release(a netip.Addr) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.n[a]--; c.n[a] <= 0 {
 		delete(c.n, a)
+	}
+	if c.wake != nil {
+		close(c.wake)
+		c.wake = nil
 	}
 }

@@ -243,15 +243,15 @@ func (s *BBServer) Serve(ctx context.Context, ln net.Listener) error {
 			<-slots
 			continue
 		}
-		if !s.perAddr.acquire(peer, perAddr) {
-			s.overLimit.Add(1)
-			s.limitedLog(&s.overLimitLog, zerolog.WarnLevel, conn.RemoteAddr()).Int("max_conns_per_addr", perAddr).
-				Msg("Big Brother connection refused: its address has too many connections open")
-			conn.Close()
-			<-slots
-			continue
-		}
 		handlers.Go(func() {
+			if !s.perAddr.acquireWait(ctx, peer, perAddr, positive(s.FirstByteTimeout, DefaultFirstByteTimeout)) {
+				s.overLimit.Add(1)
+				s.limitedLog(&s.overLimitLog, zerolog.WarnLevel, conn.RemoteAddr()).Int("max_conns_per_addr", perAddr).
+					Msg("Big Brother connection refused: its address has too many connections open")
+				conn.Close()
+				<-slots
+				return
+			}
 			defer func() {
 				s.perAddr.release(peer)
 				<-slots
