@@ -234,7 +234,7 @@ func (e *Engine) removePassiveLocked(id string, now time.Time, why string) error
 	p, ok := e.passive[id]
 	if !ok {
 		if _, defined := e.defs.Load().Lookup(id); defined {
-			return fmt.Errorf("removing %s: it is a check of checks.d, not a dynamic passive check: remove it there", id)
+			return fmt.Errorf("removing %s: %w: it is a check of checks.d, not a dynamic passive check: remove it there", id, state.ErrConflict)
 		}
 		return fmt.Errorf("removing %s: %w", id, ErrNoTarget)
 	}

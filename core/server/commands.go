@@ -181,7 +181,7 @@ func (s *Server) serveDowntime(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ref, err := url.PathUnescape(strings.TrimPrefix(r.URL.EscapedPath(), "/api/v1/downtimes/"))
-	if err != nil || ref == "" || strings.Contains(ref, "/") {
+	if err != nil || ref == "" {
 		writeError(w, http.StatusBadRequest, "DELETE /api/v1/downtimes/REF: name one downtime reference")
 		return
 	}
