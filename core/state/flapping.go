@@ -10,7 +10,7 @@ import "github.com/vakt/vakt/core/check"
 //
 // The weight is (57 + 2(x-1))/76, so the sum is taken over the integer
 // numerators and divided once; the results above come out exact.
-func PercentStateChange(history [HistoryLen]check.State) float64 {
+func PercentStateChange(history History) float64 {
 	numerators := 0
 	for x := 1; x < HistoryLen; x++ {
 		if history[x] != history[x-1] {

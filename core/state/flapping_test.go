@@ -9,12 +9,12 @@ import (
 
 // history builds a flap history from a string of state letters, oldest
 // first: o=OK, w=WARNING, c=CRITICAL, u=UNKNOWN.
-func history(t *testing.T, s string) [HistoryLen]check.State {
+func history(t *testing.T, s string) History {
 	t.Helper()
 	if len(s) != HistoryLen {
 		t.Fatalf("history %q has %d states, want %d", s, len(s), HistoryLen)
 	}
-	var h [HistoryLen]check.State
+	var h History
 	for i, r := range s {
 		switch r {
 		case 'o':

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 
@@ -142,5 +143,28 @@ func TestUnacknowledgeIsRecorded(t *testing.T) {
 	}
 	if len(trs) != 1 || trs[0].Kind != KindAcknowledgementRemoved || trs[0].Ack == nil || trs[0].Ack.Author != "ana" {
 		t.Fatalf("got %s, want one acknowledgement_removed carrying ana's ack", describe(trs))
+	}
+}
+
+// The saved history is a string of digits; the array older versions wrote
+// still reads; anything else is refused.
+func TestHistoryJSON(t *testing.T) {
+	var h History
+	h[HistoryLen-1], h[0] = check.Critical, check.Unknown
+	b, err := json.Marshal(h)
+	if err != nil || string(b) != `"300000000000000000002"` {
+		t.Fatalf("Marshal = %s, %v", b, err)
+	}
+	for _, in := range []string{`"300000000000000000002"`, `[3,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,2]`} {
+		var got History
+		if err := json.Unmarshal([]byte(in), &got); err != nil || got != h {
+			t.Errorf("Unmarshal(%s) = %v, %v", in, got, err)
+		}
+	}
+	for _, bad := range []string{`"30000"`, `"30000000000000000000x"`, `"300000000000000000004"`, `7`} {
+		var got History
+		if err := json.Unmarshal([]byte(bad), &got); err == nil {
+			t.Errorf("Unmarshal(%s) took it: %v", bad, got)
+		}
 	}
 }

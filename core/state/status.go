@@ -52,6 +52,7 @@
 package state
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -168,9 +169,9 @@ type Status struct {
 	// Stale: no result arrived within the check's TTL; State is UNKNOWN.
 	Stale bool `json:"stale"`
 
-	Flapping      bool                    `json:"flapping"`
-	PercentChange float64                 `json:"percent_change"`
-	History       [HistoryLen]check.State `json:"history"` // recorded states, oldest first
+	Flapping      bool    `json:"flapping"`
+	PercentChange float64 `json:"percent_change"`
+	History       History `json:"history"` // recorded states, oldest first
 	// RecoveryAfterFlapping: flapping started during a notified problem,
 	// so a recovery is owed when flapping stops in OK.
 	RecoveryAfterFlapping bool `json:"recovery_after_flapping"`
@@ -182,6 +183,53 @@ type Status struct {
 	Ack            *Ack       `json:"ack,omitempty"`
 	Downtimes      []Downtime `json:"downtimes,omitempty"` // by ID
 	LastDowntimeID int64      `json:"last_downtime_id"`
+}
+
+// History is the states flap detection keeps, oldest first. In JSON it
+// is a string of digits, one state each ("000000000000000000002"), so that
+// every check's saved status stays small; an array of numbers (as older
+// versions wrote) is read too.
+type History [HistoryLen]check.State
+
+// MarshalJSON writes h as a string of HistoryLen digits.
+func (h History) MarshalJSON() ([]byte, error) {
+	out := make([]byte, 0, HistoryLen+2)
+	out = append(out, '"')
+	for _, st := range h {
+		if !st.Valid() {
+			return nil, fmt.Errorf("history state %d: want 0 (OK) to 3 (UNKNOWN)", int(st))
+		}
+		out = append(out, byte('0'+st))
+	}
+	return append(out, '"'), nil
+}
+
+// UnmarshalJSON reads a string of HistoryLen digits 0..3, or an array of
+// HistoryLen numbers.
+func (h *History) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '[' {
+		var arr [HistoryLen]check.State
+		if err := json.Unmarshal(b, &arr); err != nil {
+			return err
+		}
+		*h = arr
+		return nil
+	}
+	var digits string
+	if err := json.Unmarshal(b, &digits); err != nil {
+		return fmt.Errorf("history: want a string of %d digits: %w", HistoryLen, err)
+	}
+	if len(digits) != HistoryLen {
+		return fmt.Errorf("history %q: want %d digits", digits, HistoryLen)
+	}
+	for i := range HistoryLen {
+		d := digits[i]
+		if d < '0' || d > '3' {
+			return fmt.Errorf("history %q: state %q at %d: want 0 to 3", digits, d, i)
+		}
+		h[i] = check.State(d - '0')
+	}
+	return nil
 }
 
 // Condition returns the state, type, attempt and level of s.
