@@ -71,7 +71,7 @@ type daemonProc struct {
 
 // startDaemon starts bin run with args (and --log-level debug
 // --log-format json) and waits until it is running.
-func startDaemon(t *testing.T, bin string, env []string, args ...string) *daemonProc {
+func startDaemon(t testing.TB, bin string, env []string, args ...string) *daemonProc {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"run", "--log-level", "debug", "--log-format", "json"}, args...)...)
 	cmd.Env = append(withoutVaktEnv(), env...)
@@ -142,7 +142,7 @@ func (p *daemonProc) messages(msg string) []map[string]any {
 }
 
 // waitFor re-checks cond after every log line until it holds.
-func (p *daemonProc) waitFor(t *testing.T, what string, cond func() bool) {
+func (p *daemonProc) waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.After(daemonWait)
 	for {
