@@ -40,6 +40,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	root.SetErr(stderr)
 	root.AddCommand(newCheckCmd(&g), newValidateCmd(&g), newPluginsCmd(&g), newPluginServeCmd())
 	root.AddCommand(newRunCmd(), newStatusCmd(), newReloadCmd())
+	root.AddCommand(newImportCmd(&g))
 
 	err := root.Execute()
 	var exit exitError
