@@ -132,5 +132,3 @@ func checkOutDir(dir string, force bool) error {
 	}
 	return nil
 }
-
-

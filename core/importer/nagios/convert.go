@@ -73,11 +73,11 @@ type converter struct {
 	res *importer.Result
 	ix  *index
 
-	hosts      []*object // registered hosts in order
-	hostByName map[string]*object
-	groups     map[string][]string // host group -> member host names, in order
-	groupDefs  map[string]*object
-	commands   map[string]*object
+	hosts       []*object // registered hosts in order
+	hostByName  map[string]*object
+	groups      map[string][]string // host group -> member host names, in order
+	groupDefs   map[string]*object
+	commands    map[string]*object
 	commandUses map[*object]int
 
 	hostVars  map[string]bool // host custom variables some command uses
@@ -91,13 +91,13 @@ type converter struct {
 // plan is what a service or a host check becomes, decided before any text
 // is written (the hosts' tags depend on the commands).
 type plan struct {
-	hosts     []string // target hosts
-	hostTags  string   // a single host group, when host_tags fits
-	argv      []string
-	shell     bool
-	skip      string // why the check is left as a comment; "" if not
-	cmdLine   int
-	unknown   []string
+	hosts    []string // target hosts
+	hostTags string   // a single host group, when host_tags fits
+	argv     []string
+	shell    bool
+	skip     string // why the check is left as a comment; "" if not
+	cmdLine  int
+	unknown  []string
 }
 
 func (c *converter) run() {

@@ -43,7 +43,7 @@ type object struct {
 	// resolved holds every directive after inheritance, once resolve ran.
 	resolved map[string]*directive
 	// parents are the resolved templates of uses (unknown ones left out).
-	parents  []*object
+	parents   []*object
 	resolving bool
 }
 
