@@ -253,3 +253,86 @@ func Duration(d time.Duration) string {
 	}
 	return s + t
 }
+
+// ProblemsFile is the file of a golden folder that holds the problems.
+const ProblemsFile = "problems.txt"
+
+// CompareGolden compares a result with a golden folder: one file per
+// output file, and ProblemsFile with the problems. With update it
+// rewrites the folder instead. It returns what differs.
+func CompareGolden(res *Result, dir string, update bool) error {
+	var problems strings.Builder
+	if err := res.WriteProblems(&problems); err != nil {
+		return err
+	}
+	want := map[string][]byte{ProblemsFile: []byte(problems.String())}
+	for _, f := range res.Files {
+		want[f.Name] = f.Content
+	}
+	if update {
+		if err := os.RemoveAll(dir); err != nil {
+			return fmt.Errorf("clearing %s: %w", dir, err)
+		}
+		if err := res.WriteFiles(dir); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, ProblemsFile), want[ProblemsFile], 0o644)
+	}
+	var diffs []string
+	seen := map[string]bool{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		seen[rel] = true
+		got, ok := want[rel]
+		if !ok {
+			diffs = append(diffs, rel+": in the golden folder, not in the output")
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if string(data) != string(got) {
+			diffs = append(diffs, fmt.Sprintf("%s differs:\n%s", rel, firstDiff(string(data), string(got))))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("reading golden folder %s: %w", dir, err)
+	}
+	for name := range want {
+		if !seen[name] {
+			diffs = append(diffs, name+": in the output, not in the golden folder")
+		}
+	}
+	sort.Strings(diffs)
+	if len(diffs) > 0 {
+		return fmt.Errorf("output differs from %s (run the test with -update to rewrite it, then read the diff):\n%s", dir, strings.Join(diffs, "\n"))
+	}
+	return nil
+}
+
+// firstDiff shows the first line where want and got differ.
+func firstDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < max(len(w), len(g)); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			return fmt.Sprintf("  line %d\n  want: %q\n  got:  %q", i+1, wl, gl)
+		}
+	}
+	return "  (same lines)"
+}

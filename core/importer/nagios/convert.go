@@ -381,6 +381,10 @@ func (c *converter) planCommand(o *object, p *plan, service string, vars map[str
 		c.res.Add(o.file, d.line, importer.Note, "macro %s of command %q has no vakt equivalent; left as written", m, name)
 	}
 	words, needShell, err := splitWords(expanded)
+	expanded = restoreMacros(expanded)
+	for i := range words {
+		words[i] = restoreMacros(words[i])
+	}
 	switch {
 	case err != nil:
 		c.res.Add(cmd.file, cmd.own["command_line"].line, importer.Error, "command %q: %v; left as a comment", name, err)
@@ -467,6 +471,10 @@ func (c *converter) hostTimeout() string {
 
 func (c *converter) writeObject(b *strings.Builder, o *object) {
 	switch {
+	case o.unterminated:
+		c.writeRaw(b, o, "the define is not terminated (no })")
+	case !objectTypes[o.typ]:
+		c.writeRaw(b, o, "unknown object type")
 	case o.typ == "command":
 		c.writeCommand(b, o)
 	case (o.typ == "host" || o.typ == "service") && (o.name != "" || o.register):
@@ -600,7 +608,15 @@ func local(o *object) map[string]*directive {
 	if len(o.parents) <= 1 {
 		return merge(o.own, nil)
 	}
-	return merge(o.own, o.parents[1:])
+	out := merge(o.own, o.parents[1:])
+	for k := range out {
+		// What the first template's chain sets wins over the later
+		// templates: the vakt template gives it.
+		if o.own[k] == nil && o.parents[0].resolved[k] != nil {
+			delete(out, k)
+		}
+	}
+	return out
 }
 
 // writeSchedule writes interval, retry_interval and max_attempts.

@@ -94,10 +94,19 @@ func expandMacros(line string, args []string, ctx macroContext) (string, []strin
 			return ctx.svcVars[v], true
 		}
 		unknown = append(unknown, "$"+name+"$")
-		return "", false
+		// Kept as written; protected from the shell test until
+		// restoreMacros.
+		return keptDollar + name + keptDollar, true
 	}, false)
 	return line, unknown
 }
+
+// keptDollar stands for the "$" of a macro left as written, so that it
+// does not make the line look like it needs a shell.
+const keptDollar = "\uE002"
+
+// restoreMacros puts back the "$" of macros left as written.
+func restoreMacros(s string) string { return strings.ReplaceAll(s, keptDollar, "$") }
 
 // replaceMacros replaces each $NAME$ for which fn says ok. Text that is not
 // a macro (a lone $, or $NAME$ that fn leaves) stays. With onlyArgs, only

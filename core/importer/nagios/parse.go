@@ -3,7 +3,9 @@ package nagios
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -42,6 +44,9 @@ type object struct {
 
 	// resolved holds every directive after inheritance, once resolve ran.
 	resolved map[string]*directive
+	// unterminated marks a define whose } is missing: it is only written
+	// back as a comment.
+	unterminated bool
 	// parents are the resolved templates of uses (unknown ones left out).
 	parents   []*object
 	resolving bool
@@ -139,7 +144,7 @@ func readMain(mainPath string, res *importer.Result) (*source, error) {
 func (s *source) readResource(path string, line int) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		s.res.Add(s.mainFile, line, importer.Error, "reading resource file: %v", err)
+		s.res.Add(s.mainFile, line, importer.Error, "reading resource file %s: %v", s.display(path), pathErr(err))
 		return
 	}
 	name := s.display(path)
@@ -172,7 +177,7 @@ func (s *source) readObjectDir(dir, from string, line int) {
 		return nil
 	})
 	if err != nil {
-		s.res.Add(from, line, importer.Error, "reading cfg_dir: %v", err)
+		s.res.Add(from, line, importer.Error, "reading cfg_dir %s: %v", s.display(dir), pathErr(err))
 		return
 	}
 	sort.Strings(files)
@@ -189,7 +194,7 @@ func (s *source) readObjectFile(path, from string, fromLine int) {
 	s.seenFiles[path] = true
 	data, err := os.ReadFile(path)
 	if err != nil {
-		s.res.Add(from, fromLine, importer.Error, "reading object file: %v", err)
+		s.res.Add(from, fromLine, importer.Error, "reading object file %s: %v", s.display(path), pathErr(err))
 		return
 	}
 	name := s.display(path)
@@ -227,7 +232,8 @@ func (s *source) readObjectFile(path, from string, fromLine int) {
 			continue
 		}
 		if typ, ok := defineType(line); ok {
-			s.res.Add(name, cur.line, importer.Error, "define %s is not terminated: no } before the define at line %d; it is skipped", cur.typ, n)
+			s.res.Add(name, cur.line, importer.Error, "define %s is not terminated: no } before the define at line %d; left as a comment", cur.typ, n)
+			s.unterminated(cur)
 			cur = s.newObject(typ, name, n, raw)
 			continue
 		}
@@ -243,7 +249,8 @@ func (s *source) readObjectFile(path, from string, fromLine int) {
 		s.addDirective(cur, line, n)
 	}
 	if cur != nil {
-		s.res.Add(name, cur.line, importer.Error, "define %s is not terminated: the file ends before its }; it is skipped", cur.typ)
+		s.res.Add(name, cur.line, importer.Error, "define %s is not terminated: the file ends before its }; left as a comment", cur.typ)
+		s.unterminated(cur)
 	}
 }
 
@@ -291,6 +298,14 @@ func knownTimeperiodKey(k string) bool {
 		return true
 	}
 	return false
+}
+
+// unterminated records a define without its }, to be written back as a
+// comment only.
+func (s *source) unterminated(o *object) {
+	o.unterminated, o.register = true, false
+	o.own = map[string]*directive{}
+	s.objects = append(s.objects, o)
 }
 
 // finish records a complete define.
@@ -341,6 +356,15 @@ func stripComment(line string) string {
 		b.WriteByte(t[i])
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// pathErr is an error without the path a *fs.PathError repeats.
+func pathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // splitLines splits data into lines without their line ends.
