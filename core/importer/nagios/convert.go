@@ -31,6 +31,7 @@ package nagios
 import (
 	"fmt"
 	"path"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -96,11 +97,16 @@ type plan struct {
 	argv     []string
 	shell    bool
 	skip     string // why the check is left as a comment; "" if not
-	cmdLine  int
-	unknown  []string
+	line     string // the command line after macros, with host placeholders
 }
 
 func (c *converter) run() {
+	c.plan()
+	c.write()
+}
+
+// plan reads the objects and decides every check.
+func (c *converter) plan() {
 	objs := c.src.objects
 	for _, o := range objs {
 		c.ix.resolve(o)
@@ -160,7 +166,58 @@ func (c *converter) run() {
 	for _, h := range c.hosts {
 		c.planHostCheck(h)
 	}
-	c.write()
+}
+
+// Commands returns what Nagios itself would run for each check it
+// converts, by check ID (host/name, as vakt names it): the command line
+// with every macro substituted for that host, as Nagios hands it to
+// /bin/sh -c. It is the reference of the round-trip test: the same
+// plugins, run the way the source system runs them.
+func Commands(mainPath string) (map[string]string, error) {
+	res := &importer.Result{}
+	src, err := readMain(mainPath, res)
+	if err != nil {
+		return nil, err
+	}
+	c := &converter{
+		src: src, res: res, ix: newIndex(src.objects, res),
+		hostByName: map[string]*object{}, groups: map[string][]string{},
+		commands: map[string]*object{}, hostVars: map[string]bool{},
+		taken: map[string]map[string]*object{}, plans: map[*object]*plan{},
+		commandUses: map[*object]int{},
+	}
+	c.plan()
+	out := map[string]string{}
+	for o, p := range c.plans {
+		if p.skip != "" {
+			continue
+		}
+		name := HostCheckName
+		if o.typ == "service" {
+			name = value(o.resolved, "service_description")
+		}
+		for _, h := range p.hosts {
+			host := c.hostByName[h]
+			addr := value(host.resolved, "address")
+			if addr == "" {
+				addr = h
+			}
+			alias := value(host.resolved, "alias")
+			if alias == "" {
+				alias = h
+			}
+			line := strings.NewReplacer(importer.HostAddress, addr, importer.HostName, h, importer.HostTag("alias"), alias).Replace(p.line)
+			for k, d := range host.resolved {
+				if strings.HasPrefix(k, "_") {
+					line = strings.ReplaceAll(line, importer.HostTag(strings.ToUpper(k)), d.value)
+				}
+			}
+			// custom variables the host does not have are empty
+			line = regexp.MustCompile("\uE000tag:[^\uE001]*\uE001").ReplaceAllString(line, "")
+			out[h+"/"+name] = line
+		}
+	}
+	return out, nil
 }
 
 // explicitOnly reports whether a service names its hosts by host_name only.
@@ -361,7 +418,6 @@ func (c *converter) planCommand(o *object, p *plan, service string, vars map[str
 		p.skip = "it has no check_command"
 		return
 	}
-	p.cmdLine = d.line
 	name, args := splitCheckCommand(d.value)
 	cmd := c.commands[name]
 	if cmd == nil {
@@ -382,6 +438,7 @@ func (c *converter) planCommand(o *object, p *plan, service string, vars map[str
 	}
 	words, needShell, err := splitWords(expanded)
 	expanded = restoreMacros(expanded)
+	p.line = strings.TrimSpace(expanded)
 	for i := range words {
 		words[i] = restoreMacros(words[i])
 	}
