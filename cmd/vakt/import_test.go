@@ -168,3 +168,56 @@ func TestImportRoundTrip(t *testing.T) {
 		t.Errorf("no check compared")
 	}
 }
+
+// TestImportBigSisterCommands imports Big Sister command checks and runs
+// them with vakt check: the result rules give the colours Big Sister would
+// show.
+func TestImportBigSisterCommands(t *testing.T) {
+	requirePlugins(t)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "uxmon-net"), `DEFAULT frequency=1 ALL
+localhost exec="`+pluginDir+`/check_dummy 1 'stratum 16'" item=ntp \
+  results="0:green:ntp OK;stratum 16:yellow:ntp running but not synchronized;*:red:ntp FAILURE" command
+localhost exec="`+pluginDir+`/check_dummy 0 synced" item=ntp-ok \
+  results="0:green:ntp OK;stratum 16:yellow:ntp running but not synchronized;*:red:ntp FAILURE" command
+localhost exec=/bin/false item=plain command
+localhost exec=/bin/true item=plain-ok command
+localhost exec="/bin/sh -c 'exit 7'" item=seven results="7:green:seven is fine;*:red" command
+localhost exec=/bin/true item=negated !command
+localhost exec="/bin/echo hello | /bin/grep -q hello" item=pipe command
+localhost exec="/bin/sleep 5" time=1 item=slow results="timeout:yellow;*:green" command
+`)
+	out := filepath.Join(t.TempDir(), "imported")
+	if code, stdout, stderr := vakt(t, "import", "bigsister", dir, "--out", out); code != 0 {
+		t.Fatalf("import: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	_, stdout, stderr := vakt(t, "check", "--format", "json", out)
+	var report struct {
+		Results []struct{ Check, State, Output string } `json:"results"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &report); err != nil {
+		t.Fatalf("vakt check output: %v\n%s\n%s", err, stdout, stderr)
+	}
+	got := map[string]string{}
+	for _, r := range report.Results {
+		got[r.Check] = r.State + " " + r.Output
+	}
+	want := map[string]string{
+		"ntp":      "WARNING ntp running but not synchronized",
+		"ntp-ok":   "OK ntp OK",
+		"plain":    "CRITICAL (No output returned from plugin)",
+		"plain-ok": "OK (No output returned from plugin)",
+		"seven":    "OK seven is fine",
+		"negated":  "CRITICAL (No output returned from plugin)",
+		"pipe":     "OK (No output returned from plugin)",
+		"slow":     "WARNING (Check timed out after 1 s)",
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: %q, want %q", k, got[k], w)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("ran %d checks, want %d: %v", len(got), len(want), got)
+	}
+}
