@@ -294,11 +294,47 @@ func (c *converter) ping(in *instance, s *spec) {
 	}
 }
 
-// servicePorts are the ports of the service names uxmon-net uses.
-var servicePorts = map[string]int{
-	"ftp": 21, "ssh": 22, "telnet": 23, "smtp": 25, "domain": 53, "dns": 53, "http": 80, "pop3": 110,
-	"nntp": 119, "imap": 143, "ldap": 389, "https": 443, "smtps": 465, "submission": 587, "ldaps": 636,
-	"imaps": 993, "pop3s": 995, "mysql": 3306, "postgresql": 5432, "postgres": 5432,
+// servicePort is the port of a service name uxmon-net uses; 0 if unknown.
+func servicePort(name string) int {
+	switch name {
+	case "ftp":
+		return 21
+	case "ssh":
+		return 22
+	case "telnet":
+		return 23
+	case "smtp":
+		return 25
+	case "domain", "dns":
+		return 53
+	case "http":
+		return 80
+	case "pop3":
+		return 110
+	case "nntp":
+		return 119
+	case "imap":
+		return 143
+	case "ldap":
+		return 389
+	case "https":
+		return 443
+	case "smtps":
+		return 465
+	case "submission":
+		return 587
+	case "ldaps":
+		return 636
+	case "imaps":
+		return 993
+	case "pop3s":
+		return 995
+	case "mysql":
+		return 3306
+	case "postgresql", "postgres":
+		return 5432
+	}
+	return 0
 }
 
 func (c *converter) tcp(in *instance, s *spec) {
@@ -314,7 +350,7 @@ func (c *converter) tcp(in *instance, s *spec) {
 		if n, err := strconv.Atoi(svc); err == nil {
 			port = n
 		} else {
-			port = servicePorts[svc]
+			port = servicePort(svc)
 		}
 	}
 	if port < 1 || port > 65535 {
@@ -409,8 +445,20 @@ func (c *converter) levels(in *instance, s *spec, warn, crit string) {
 	}
 }
 
-// colours are Big Sister's colours as vakt states.
-var colours = map[string]string{"green": "ok", "yellow": "warning", "red": "critical", "purple": "unknown", "clear": "ok"}
+// colourState is a Big Sister colour as a vakt state.
+func colourState(colour string) (string, bool) {
+	switch colour {
+	case "green", "clear":
+		return "ok", true
+	case "yellow":
+		return "warning", true
+	case "red":
+		return "critical", true
+	case "purple":
+		return "unknown", true
+	}
+	return "", false
+}
 
 // flip swaps green and red, for !command.
 func flip(state string) string {
@@ -468,7 +516,7 @@ func (c *converter) command(in *instance, s *spec) {
 			continue
 		}
 		pattern, colour := parts[0], strings.ToLower(strings.TrimSpace(parts[1]))
-		state, ok := colours[colour]
+		state, ok := colourState(colour)
 		if !ok {
 			c.res.Add(in.file, in.line, importer.Error, "command on %s: result rule %q: %q is not a colour (green, yellow, red, purple); left out", in.reported, r, colour)
 			continue

@@ -192,11 +192,11 @@ func Commands(mainPath string) (map[string]string, error) {
 		if p.skip != "" {
 			continue
 		}
-		name := HostCheckName
-		if o.typ == "service" {
-			name = value(o.resolved, "service_description")
-		}
 		for _, h := range p.hosts {
+			name := c.hostCheckName(h)
+			if o.typ == "service" {
+				name = value(o.resolved, "service_description")
+			}
 			host := c.hostByName[h]
 			addr := value(host.resolved, "address")
 			if addr == "" {
@@ -218,6 +218,15 @@ func Commands(mainPath string) (map[string]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// hostCheckName is the name of a host's check: HostCheckName, or "host
+// check" when a service of the host is named so.
+func (c *converter) hostCheckName(host string) string {
+	if c.taken[host][HostCheckName] != nil {
+		return HostCheckName + " check"
+	}
+	return HostCheckName
 }
 
 // explicitOnly reports whether a service names its hosts by host_name only.
@@ -530,7 +539,7 @@ func (c *converter) writeObject(b *strings.Builder, o *object) {
 	switch {
 	case o.unterminated:
 		c.writeRaw(b, o, "the define is not terminated (no })")
-	case !objectTypes[o.typ]:
+	case !knownType(o.typ):
 		c.writeRaw(b, o, "unknown object type")
 	case o.typ == "command":
 		c.writeCommand(b, o)
@@ -595,15 +604,18 @@ func (c *converter) writeCommand(b *strings.Builder, o *object) {
 	importer.Comment(b, "", fmt.Sprintf("command %q (%s:%d), %s:\n  %s", name, o.file, o.line, uses, value(o.own, "command_line")))
 }
 
-// converted are the directives a host or service turns into HCL; the
-// others become comments.
-var converted = map[string]map[string]bool{
-	"host": {"host_name": true, "alias": true, "address": true, "parents": true, "hostgroups": true,
-		"check_command": true, "check_interval": true, "retry_interval": true, "max_check_attempts": true,
-		"active_checks_enabled": true},
-	"service": {"service_description": true, "host_name": true, "hostgroup_name": true, "check_command": true,
-		"check_interval": true, "retry_interval": true, "max_check_attempts": true, "servicegroups": true,
-		"active_checks_enabled": true},
+// isConverted reports whether a directive of a host or service turns into
+// HCL; the others become comments.
+func isConverted(typ, key string) bool {
+	switch key {
+	case "host_name", "check_command", "check_interval", "retry_interval", "max_check_attempts", "active_checks_enabled":
+		return true
+	case "alias", "address", "parents", "hostgroups":
+		return typ == "host"
+	case "service_description", "hostgroup_name", "servicegroups":
+		return typ == "service"
+	}
+	return false
 }
 
 // reason says why a directive has no vakt equivalent.
@@ -635,7 +647,7 @@ func reason(key string) string {
 func (c *converter) writeLeftovers(b *strings.Builder, indent string, o *object, attrs map[string]*directive, skip ...string) {
 	var list []*directive
 	for k, d := range attrs {
-		if converted[o.typ][k] || slices.Contains(skip, k) || strings.HasPrefix(k, "_") {
+		if isConverted(o.typ, k) || slices.Contains(skip, k) || strings.HasPrefix(k, "_") {
 			continue
 		}
 		list = append(list, d)
@@ -808,7 +820,7 @@ func (c *converter) writeHost(b *strings.Builder, o *object) {
 	}
 	c.writeSchedule(&body, o, local(o))
 	fmt.Fprintf(&body, "  tags = { host_alive = \"true\" }\n")
-	c.writeCheck(b, HostCheckName, fmt.Sprintf("# the host check of %q", name), &body, p, o)
+	c.writeCheck(b, c.hostCheckName(name), fmt.Sprintf("# the host check of %q", name), &body, p, o)
 }
 
 // writeService writes a service as a check.

@@ -52,12 +52,15 @@ type object struct {
 	resolving bool
 }
 
-// objectTypes are the define types Nagios knows.
-var objectTypes = map[string]bool{
-	"host": true, "service": true, "command": true, "contact": true, "contactgroup": true,
-	"hostgroup": true, "servicegroup": true, "timeperiod": true, "servicedependency": true,
-	"hostdependency": true, "serviceescalation": true, "hostescalation": true,
-	"hostextinfo": true, "serviceextinfo": true,
+// knownType reports whether typ is a define type Nagios knows.
+func knownType(typ string) bool {
+	switch typ {
+	case "host", "service", "command", "contact", "contactgroup", "hostgroup", "servicegroup",
+		"timeperiod", "servicedependency", "hostdependency", "serviceescalation", "hostescalation",
+		"hostextinfo", "serviceextinfo":
+		return true
+	}
+	return false
 }
 
 // source is what was read from nagios.cfg and the files it names.
@@ -310,7 +313,7 @@ func (s *source) unterminated(o *object) {
 
 // finish records a complete define.
 func (s *source) finish(o *object) {
-	if !objectTypes[o.typ] {
+	if !knownType(o.typ) {
 		s.res.Add(o.file, o.line, importer.Error, "unknown object type %q; the define is left as a comment", o.typ)
 	}
 	if d := o.own["use"]; d != nil {

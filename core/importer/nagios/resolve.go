@@ -9,10 +9,15 @@ import (
 // This file applies templates: use (several, first wins), register 0,
 // "+" additive values and null, as xodtemplate.c does.
 
-// aliases are the Nagios 2 names of directives, by their Nagios 3+ name.
-var aliases = map[string]string{
-	"normal_check_interval": "check_interval",
-	"retry_check_interval":  "retry_interval",
+// newName returns the Nagios 3+ name of a directive's Nagios 2 name.
+func newName(key string) (string, bool) {
+	switch key {
+	case "normal_check_interval":
+		return "check_interval", true
+	case "retry_check_interval":
+		return "retry_interval", true
+	}
+	return "", false
 }
 
 // index finds templates by type and name.
@@ -26,7 +31,7 @@ func newIndex(objects []*object, res *importer.Result) *index {
 	ix := &index{res: res, templates: map[string]map[string]*object{}}
 	for _, o := range objects {
 		for _, d := range o.order {
-			if n, ok := aliases[d.key]; ok {
+			if n, ok := newName(d.key); ok {
 				delete(o.own, d.key)
 				d.key = n
 				o.own[n] = d
