@@ -2,6 +2,7 @@ package nagios
 
 import (
 	"flag"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -211,5 +212,38 @@ func TestSplitWords(t *testing.T) {
 				t.Errorf("got %q shell=%v err=%q, want %q shell=%v err=%q", words, shell, es, tt.words, tt.shell, tt.err)
 			}
 		})
+	}
+}
+
+// TestInstalledDebianSample converts /etc/nagios4/nagios.cfg when Debian's
+// nagios4-common is installed, and checks that the object files convert to
+// the same HCL as the copies in testdata (so the copies are still what the
+// package installs). It is skipped where the package is not installed.
+func TestInstalledDebianSample(t *testing.T) {
+	const main = "/etc/nagios4/nagios.cfg"
+	if _, err := os.Stat(main); err != nil {
+		t.Skipf("nagios4-common is not installed (%v); the testdata copies are tested instead", err)
+	}
+	res, err := Convert(main)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var compared int
+	for _, f := range res.Files {
+		if !strings.HasPrefix(f.Name, "objects/") {
+			continue
+		}
+		want, err := os.ReadFile(filepath.Join(testdata, "nagios4.golden", f.Name))
+		if err != nil {
+			t.Errorf("%s: %v", f.Name, err)
+			continue
+		}
+		if string(want) != string(f.Content) {
+			t.Errorf("%s converted from %s differs from the testdata copy's golden output: refresh testdata/import/nagios4 from the package", f.Name, main)
+		}
+		compared++
+	}
+	if compared != 5 {
+		t.Errorf("compared %d object files, want 5", compared)
 	}
 }
