@@ -77,6 +77,7 @@ type converter struct {
 	hosts       []*object // registered hosts in order
 	hostByName  map[string]*object
 	groups      map[string][]string // host group -> member host names, in order
+	hostGroups  map[string][]string // host -> its host groups, by name
 	groupDefs   map[string]*object
 	commands    map[string]*object
 	commandUses map[*object]int
@@ -238,8 +239,13 @@ func explicitOnly(o *object) bool {
 // hostgroup_members (nested) and the hosts' hostgroups.
 func (c *converter) buildGroups() {
 	direct := map[string][]string{}
+	in := map[string]map[string]bool{}
 	add := func(group, host string) {
-		if !slices.Contains(direct[group], host) {
+		if in[group] == nil {
+			in[group] = map[string]bool{}
+		}
+		if !in[group][host] {
+			in[group][host] = true
 			direct[group] = append(direct[group], host)
 		}
 	}
@@ -273,29 +279,43 @@ func (c *converter) buildGroups() {
 			add(g, value(h.resolved, "host_name"))
 		}
 	}
-	var expand func(name string, seen map[string]bool) []string
-	expand = func(name string, seen map[string]bool) []string {
-		if seen[name] {
-			return nil
-		}
-		seen[name] = true
-		out := slices.Clone(direct[name])
+	subs := map[string][]string{}
+	for _, name := range names {
 		g := c.groupDefs[name]
 		for _, sub := range splitList(value(g.resolved, "hostgroup_members")) {
 			if c.groupDefs[sub] == nil {
 				c.res.Add(g.file, g.resolved["hostgroup_members"].line, importer.Error, "host group %q names unknown host group %q", name, sub)
 				continue
 			}
-			for _, h := range expand(sub, seen) {
-				if !slices.Contains(out, h) {
-					out = append(out, h)
-				}
+			subs[name] = append(subs[name], sub)
+		}
+	}
+	// A group's members are its own, then those of its member groups,
+	// depth first; a cycle of groups ends where it began.
+	var expand func(name string, seen map[string]bool, out *[]string, has map[string]bool)
+	expand = func(name string, seen map[string]bool, out *[]string, has map[string]bool) {
+		if seen[name] {
+			return
+		}
+		seen[name] = true
+		for _, h := range direct[name] {
+			if !has[h] {
+				has[h] = true
+				*out = append(*out, h)
 			}
 		}
-		return out
+		for _, sub := range subs[name] {
+			expand(sub, seen, out, has)
+		}
 	}
+	c.hostGroups = map[string][]string{}
 	for _, name := range names {
-		c.groups[name] = expand(name, map[string]bool{})
+		var members []string
+		expand(name, map[string]bool{}, &members, map[string]bool{})
+		c.groups[name] = members
+		for _, h := range members {
+			c.hostGroups[h] = append(c.hostGroups[h], name)
+		}
 	}
 }
 
@@ -779,10 +799,8 @@ func (c *converter) writeHost(b *strings.Builder, o *object) {
 		}
 	}
 	tags := map[string]string{}
-	for g, members := range c.groups {
-		if slices.Contains(members, name) {
-			tags[HostgroupTag(g)] = "true"
-		}
+	for _, g := range c.hostGroups[name] {
+		tags[HostgroupTag(g)] = "true"
 	}
 	if alias := value(o.resolved, "alias"); alias != "" {
 		tags["alias"] = alias
