@@ -257,8 +257,11 @@ func (c *converter) buildGroups() {
 	for _, name := range names {
 		g := c.groupDefs[name]
 		d := g.resolved["members"]
+		var excluded []string
 		for _, m := range splitList(value(g.resolved, "members")) {
 			switch {
+			case strings.HasPrefix(m, "!") && c.hostByName[m[1:]] != nil:
+				excluded = append(excluded, m[1:])
 			case m == "*":
 				for _, h := range c.hosts {
 					add(name, value(h.resolved, "host_name"))
@@ -266,7 +269,13 @@ func (c *converter) buildGroups() {
 			case c.hostByName[m] != nil:
 				add(name, m)
 			default:
-				c.res.Add(g.file, d.line, importer.Error, "host group %q lists unknown host %q", name, m)
+				c.res.Add(g.file, d.line, importer.Error, "host group %q lists unknown host %q", name, strings.TrimPrefix(m, "!"))
+			}
+		}
+		for _, h := range excluded {
+			if in[name][h] {
+				delete(in[name], h)
+				direct[name] = slices.DeleteFunc(direct[name], func(x string) bool { return x == h })
 			}
 		}
 	}

@@ -37,7 +37,7 @@ check "host" {
 host "web1" {
   address = "192.0.2.11"
   parent  = "router"
-  tags    = { "_COMMUNITY" = "public", "alias" = "web1", "hostgroup:all-servers" = "true", "hostgroup:web" = "true" }
+  tags    = { "_COMMUNITY" = "public", "alias" = "web1", "hostgroup:all-servers" = "true", "hostgroup:not-the-router" = "true", "hostgroup:web" = "true" }
 }
 # the host check of "web1"
 check "host" {
@@ -53,7 +53,7 @@ host "web2" {
   address = "192.0.2.12"
   parent  = "router"
   # parents router,web1 (hosts.cfg:39): vakt has one parent per host; not converted: web1
-  tags = { "_COMMUNITY" = "private", "alias" = "web2", "hostgroup:all-servers" = "true", "hostgroup:web" = "true" }
+  tags = { "_COMMUNITY" = "private", "alias" = "web2", "hostgroup:all-servers" = "true", "hostgroup:not-the-router" = "true", "hostgroup:web" = "true" }
   # contact_groups +dba (hosts.cfg:41): vakt has no notification settings in HCL yet (the notification issue adds them)
 }
 # the host check of "web2"
@@ -68,7 +68,7 @@ check "host" {
 # host "db1", hosts.cfg:44
 host "db1" {
   address = "192.0.2.21"
-  tags    = { "_COMMUNITY" = "", "alias" = "db1", "hostgroup:all-servers" = "true", "hostgroup:backup" = "true", "hostgroup:db" = "true" }
+  tags    = { "_COMMUNITY" = "", "alias" = "db1", "hostgroup:all-servers" = "true", "hostgroup:backup" = "true", "hostgroup:db" = "true", "hostgroup:not-the-router" = "true" }
 }
 
 # hostgroup "web" (hosts.cfg:51) became the tag "hostgroup:web" = "true" on its 2 hosts.
@@ -77,4 +77,6 @@ host "db1" {
 
 # hostgroup "backup" (hosts.cfg:59) became the tag "hostgroup:backup" = "true" on its 1 hosts.
 
-# hostgroup "all-servers" (hosts.cfg:62) became the tag "hostgroup:all-servers" = "true" on its 3 hosts.
+# hostgroup "not-the-router" (hosts.cfg:62) became the tag "hostgroup:not-the-router" = "true" on its 3 hosts.
+
+# hostgroup "all-servers" (hosts.cfg:66) became the tag "hostgroup:all-servers" = "true" on its 3 hosts.
