@@ -39,6 +39,7 @@ bench: deps build
 	$(GO) test -run '^$$' -bench DaemonExecThroughput -benchtime 1x -v ./core/daemon
 	$(GO) test -run '^$$' -bench Schedule100k -benchtime 1x ./core/schedule
 	$(GO) test -run '^$$' -bench . ./core/store ./core/config
+	$(GO) test -run '^$$' -bench Import50k -benchtime 1x ./core/importer/nagios
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseOutput -fuzztime 30s ./core/check

@@ -43,6 +43,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	root.AddCommand(newAckCmd())
 	root.AddCommand(newDowntimeCmd())
 	root.AddCommand(newPassiveCmd())
+	root.AddCommand(newImportCmd(&g))
 
 	err := root.Execute()
 	var exit exitError

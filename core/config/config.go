@@ -98,6 +98,9 @@ type Check struct {
 	TimeoutState  check.State // the state of a check that timed out
 	UnknownAs     check.Level // the level an UNKNOWN result raises
 	OutputLimit   int         // bytes of plugin output kept
+	// Results maps a command's exit code and output to a state, first
+	// matching rule first (see results.go); nil: the Nagios exit codes.
+	Results []ResultRule
 
 	// Tags are free-form labels, merged from defaults, templates and the
 	// check (see the package documentation). Never nil.

@@ -83,7 +83,7 @@ func checkSchema() *hcl.BodySchema {
 	names := []string{
 		attrHost, attrHosts, attrHostTags, attrTemplate, attrCommand, attrShell, attrPlugin, attrPluginSHA256,
 		attrInterval, attrRetryInterval, attrMaxAttempts, attrTimeout, attrTimeoutState,
-		attrUnknownAs, attrOutputLimit, attrTags,
+		attrUnknownAs, attrOutputLimit, attrTags, attrResults,
 	}
 	s := &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: blockConfig}}}
 	for _, n := range names {

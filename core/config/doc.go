@@ -65,6 +65,33 @@
 //     started. Check.DecodePluginConfig decodes the config block against
 //     the plugin's schema.
 //
+// # Result rules
+//
+// A command check may map what its program did to a state itself, for
+// programs that do not follow the Nagios exit codes (Big Sister's command
+// check has the same rules as results=...):
+//
+//	check "ntp" {
+//	  command = ["/usr/sbin/ntpdate", "-q", "localhost"]
+//	  results = [
+//	    { exit_code = 0, state = "ok", text = "ntp OK" },
+//	    { output = "stratum 16", state = "warning", text = "ntp not synchronized" },
+//	    { state = "critical", text = "ntp FAILURE" },   # no condition: any run
+//	  ]
+//	}
+//
+// The rules are tried in order and the first that matches decides. A rule
+// matches when all its conditions hold: exit_code (0 to 255) is the exit
+// code; output is a regular expression (Go RE2 syntax) searched in the
+// output (short and long output joined by a newline; stderr when stdout was
+// empty). state is ok, warning, critical or unknown, or green, yellow, red.
+// text, when set, becomes the short output and the program's output moves
+// to the long output. The rules apply only to a program that exited by
+// itself: a timeout is timeout_state, and a program killed by a signal or
+// one that could not start stays UNKNOWN or CRITICAL as without rules. When
+// no rule matches, the exit code decides as usual. results on a check that
+// runs a plugin is an error.
+//
 // # Checks on many hosts
 //
 // host, hosts and host_tags choose where a check runs; set at most one:

@@ -298,6 +298,7 @@ func checkFields() []field {
 		{attrPlugin, setPlugin},
 		{attrPluginSHA256, setPluginSHA256},
 		{attrTags, setTags},
+		{attrResults, setResults},
 	}
 }
 
@@ -379,6 +380,11 @@ func (r *resolver) build(cb *block, layers []*block, run *block, h *Host) (*Chec
 	} else {
 		a := run.attrs[attrPlugin]
 		ok = r.decode(a, h, ctx, func(v cty.Value) *hcl.Diagnostic { return setPlugin(c, a, v) }) && ok
+		if res := firstWith(layers, attrResults); res != nil && c.Results != nil {
+			r.errorAt(res.attrs[attrResults].NameRange, "Results without command",
+				fmt.Sprintf("results maps a command's exit code and output to a state, but check %q runs a plugin.", cb.name))
+			ok = false
+		}
 		if shell := firstWith(layers, attrShell); shell != nil && c.Shell {
 			r.errorAt(shell.attrs[attrShell].NameRange, "Shell without command",
 				fmt.Sprintf("shell = true applies to command, but check %q runs a plugin.", cb.name))

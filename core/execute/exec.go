@@ -27,6 +27,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/core/config"
 )
 
 // Defaults used where a Job or an Exec leaves a setting at its zero value.
@@ -75,6 +76,10 @@ type Job struct {
 	// NAGIOS_HOSTNAME, NAGIOS_HOSTADDRESS, ... (see env.go), then Env;
 	// later ones win.
 	Env map[string]string
+	// Results, when not empty, maps the exit code and output of a plugin
+	// that exited by itself to the state, first matching rule first (see
+	// results.go).
+	Results []config.ResultRule
 }
 
 // Exec runs legacy Nagios plugins. The zero value is ready to use; NewExec
@@ -152,6 +157,7 @@ func (e *Exec) Run(ctx context.Context, job Job) (res check.Result) {
 
 	p := e.runProcess(ctx, argv, buildEnv(base, job, start), timeout, limit)
 	e.fill(&res, job, p, timeout)
+	applyResults(&res, job.Results)
 	e.Log.Debug().Str("check", job.Check).Str("host", job.Host).
 		Stringer("state", res.State).Int("exit_code", res.ExitCode).
 		Dur("duration", time.Since(start)).Bool("timed_out", res.TimedOut).

@@ -60,6 +60,7 @@ func Job(c *config.Check, host *config.Host) execute.Job {
 		Timeout:      c.Timeout,
 		TimeoutState: &timeoutState,
 		OutputLimit:  c.OutputLimit,
+		Results:      c.Results,
 	}
 	if host != nil {
 		job.Address = host.Address
