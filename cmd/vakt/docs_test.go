@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestSampleSettings: contrib/vakt.yaml, the settings file the README
@@ -25,7 +26,8 @@ func TestSampleSettings(t *testing.T) {
 	got.File = ""
 	want := settings{ChecksDir: "/etc/vakt/checks.d", PluginDirs: []string{"/usr/lib/vakt/plugins"},
 		StateDir: "/var/lib/vakt", Listen: "127.0.0.1:8484", BBListen: "127.0.0.1:1984", APITokens: []string{"change-me"},
-		Concurrency: 64, LogLevel: "info", LogFormat: "json"}
+		Concurrency: 64, LogLevel: "info", LogFormat: "json",
+		MaxPassive: 10_000, MaxPassivePerSource: 2_000, PassiveExpiry: 72 * time.Hour}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("settings from contrib/vakt.yaml:\n got %+v\nwant %+v", got, want)
 	}

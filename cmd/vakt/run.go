@@ -21,6 +21,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/vakt/vakt/core/daemon"
+	"github.com/vakt/vakt/core/engine"
 	"github.com/vakt/vakt/core/execute"
 	"github.com/vakt/vakt/core/passive"
 	"github.com/vakt/vakt/core/schedule"
@@ -41,8 +42,12 @@ const (
 	keyBBAdmin     = "bb_admin_allow"
 	keyAPITokens   = "api_tokens"
 	keyConcurrency = "concurrency"
-	keyLogLevel    = "log_level"
-	keyLogFormat   = "log_format"
+	// The engine's limits on dynamic passive checks.
+	keyMaxPassive          = "max_passive_checks"
+	keyMaxPassivePerSource = "max_passive_checks_per_source"
+	keyPassiveExpiry       = "passive_expiry"
+	keyLogLevel            = "log_level"
+	keyLogFormat           = "log_format"
 
 	// pluginStopTimeout is how long plugin processes have to exit when
 	// vakt run stops.
@@ -72,6 +77,9 @@ func allSettings() []setting {
 		{keyBBAdmin, "bb-admin-allow", "networks (CIDR or IP) that may send Big Brother disable/enable (repeatable; default loopback only)", []string{}},
 		{keyAPITokens, "api-token", "bearer token of the HTTP API (repeatable; better set in the config file or VAKT_API_TOKENS)", []string{}},
 		{keyConcurrency, "concurrency", "most check runs at once", schedule.DefaultConcurrency},
+		{keyMaxPassive, "max-passive-checks", "most dynamic passive checks (created by results for checks checks.d does not define)", engine.DefaultMaxPassiveChecks},
+		{keyMaxPassivePerSource, "max-passive-checks-per-source", "most dynamic passive checks one sender address may create; -1: no limit", engine.DefaultMaxPassivePerSource},
+		{keyPassiveExpiry, "passive-expiry", "a dynamic passive check stale this long is removed (Go duration); 0: never", engine.DefaultPassiveExpiry.String()},
 		{keyLogLevel, "log-level", "log level: debug, info, warn, error", "info"},
 		{keyLogFormat, "log-format", "log format: json, console, or auto (console on a terminal)", "auto"},
 	}
@@ -88,8 +96,11 @@ type settings struct {
 	BBAllow     []netip.Prefix // nil: loopback only
 	BBAdmin     []netip.Prefix // nil: loopback only
 	Concurrency int
-	LogLevel    string
-	LogFormat   string
+	// The engine's limits on dynamic passive checks.
+	MaxPassive, MaxPassivePerSource int
+	PassiveExpiry                   time.Duration // <0: never
+	LogLevel                        string
+	LogFormat                       string
 	// File is the config file that was read, "" when none.
 	File string
 }
@@ -198,6 +209,31 @@ func loadSettings(cmd *cobra.Command) (settings, error) {
 		errs = append(errs, fmt.Errorf("setting %s: %w", keyConcurrency, err))
 	case out.Concurrency < 1:
 		errs = append(errs, fmt.Errorf("setting %s: %d is less than 1", keyConcurrency, out.Concurrency))
+	}
+	for _, n := range []struct {
+		key string
+		to  *int
+		min int
+	}{{keyMaxPassive, &out.MaxPassive, 0}, {keyMaxPassivePerSource, &out.MaxPassivePerSource, -1}} {
+		v, err := intSetting(v.Get(n.key))
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("setting %s: %w", n.key, err))
+		case v < n.min:
+			errs = append(errs, fmt.Errorf("setting %s: %d is less than %d", n.key, v, n.min))
+		}
+		*n.to = v
+	}
+	if expiry := str(keyPassiveExpiry); expiry != "" {
+		d, err := time.ParseDuration(expiry)
+		switch {
+		case err != nil || d < 0:
+			errs = append(errs, fmt.Errorf("setting %s: %q is not a duration such as 72h, or 0 for never", keyPassiveExpiry, expiry))
+		case d == 0:
+			out.PassiveExpiry = -1
+		default:
+			out.PassiveExpiry = d
+		}
 	}
 	if out.ChecksDir == "" {
 		errs = append(errs, fmt.Errorf("setting %s is empty", keyChecksDir))
@@ -412,6 +448,8 @@ variables over the file. Keys in the file are the flag names with _ for -
 				Concurrency: s.Concurrency,
 				Logger:      log,
 				Plugins:     plugins,
+				Engine: engine.Options{MaxPassiveChecks: s.MaxPassive, MaxPassivePerSource: s.MaxPassivePerSource,
+					PassiveExpiry: s.PassiveExpiry},
 			})
 			var cfgErr *daemon.ConfigError
 			if errors.As(err, &cfgErr) {
@@ -437,6 +475,7 @@ variables over the file. Keys in the file are the flag names with _ for -
 			return d.Run(ctx)
 		},
 	}
-	addSettingFlags(cmd.Flags(), keyChecksDir, keyPluginDirs, keyStateDir, keyListen, keyBBListen, keyBBAllow, keyBBAdmin, keyAPITokens, keyConcurrency)
+	addSettingFlags(cmd.Flags(), keyChecksDir, keyPluginDirs, keyStateDir, keyListen, keyBBListen, keyBBAllow, keyBBAdmin, keyAPITokens, keyConcurrency,
+		keyMaxPassive, keyMaxPassivePerSource, keyPassiveExpiry)
 	return cmd
 }

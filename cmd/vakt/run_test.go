@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -47,6 +48,9 @@ api_tokens: [file-token]
 concurrency: 7
 log_level: warn
 log_format: json
+max_passive_checks: 500
+max_passive_checks_per_source: -1
+passive_expiry: "0s"
 `)
 	tomlFile := filepath.Join(dir, "vakt.toml")
 	writeFile(t, tomlFile, `
@@ -57,11 +61,12 @@ api_tokens = ["t1", "t2"]
 	defaults := settings{
 		ChecksDir: "/etc/vakt/checks.d", PluginDirs: []string{}, StateDir: "/var/lib/vakt", Listen: "127.0.0.1:8484",
 		BBListen: "127.0.0.1:1984", APITokens: []string{}, Concurrency: 64, LogLevel: "info", LogFormat: "auto",
+		MaxPassive: 10_000, MaxPassivePerSource: 2_000, PassiveExpiry: 72 * time.Hour,
 	}
 	fromFile := settings{
 		ChecksDir: "/file/checks.d", PluginDirs: []string{"/file/plugins-a", "/file/plugins-b"}, StateDir: "/file/state",
 		Listen: "127.0.0.1:9001", BBListen: "127.0.0.1:9002", APITokens: []string{"file-token"}, Concurrency: 7,
-		LogLevel: "warn", LogFormat: "json", File: yamlFile,
+		LogLevel: "warn", LogFormat: "json", File: yamlFile, MaxPassive: 500, MaxPassivePerSource: -1, PassiveExpiry: -1,
 	}
 	with := func(s settings, edit func(*settings)) settings {
 		s.PluginDirs = append([]string{}, s.PluginDirs...)
