@@ -48,7 +48,11 @@
 // notified; a normal ack ends at any change of state, a sticky one at OK;
 // flap history records HARD states and recoveries only (not SOFT
 // problems); recoveries are held back by flapping but not by downtime;
-// first_notification_delay counts from the first non-OK result.
+// first_notification_delay counts from the first non-OK result. Like
+// Nagios' alert log, every SOFT attempt is a Transition (a KindProblem
+// suppressed as soft), and a recovery from a SOFT problem is recorded as
+// OK;SOFT;N+1 (the Transition's To; the Status itself is OK, HARD,
+// attempt 1).
 package state
 
 import (
