@@ -197,6 +197,11 @@ func open(ctx context.Context, path string, opts Options, steps []migration) (*S
 			"journal_mode(WAL)",
 			"synchronous(FULL)",
 			"foreign_keys(1)",
+			// 32 MiB of page cache for the one writer: a group commit
+			// updates thousands of check_state rows, and with SQLite's
+			// 2 MiB default most of them are read back from the file
+			// first, one system call a page.
+			"cache_size(-32768)",
 		},
 		"_txlock": {"immediate"},
 	}))
