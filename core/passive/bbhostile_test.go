@@ -277,6 +277,19 @@ func TestBBServerPerAddressLimit(t *testing.T) {
 		waiting = append(waiting, c)
 	}
 
+	deadline := time.Now().Add(waitTimeout)
+	for {
+		bt.srv.perAddr.mu.Lock()
+		n := bt.srv.perAddr.waiting[netip.MustParseAddr("127.0.0.3")]
+		bt.srv.perAddr.mu.Unlock()
+		if n == 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections waiting; want 3", n)
+		}
+		time.Sleep(time.Millisecond)
+	}
 	over := dialFrom(t, bt.addr, "127.0.0.3")
 	waitServerClose(t, over)
 	e, _ := bt.log.waitEntry(t, map[string]any{"remote": over.LocalAddr().String(),

@@ -211,6 +211,21 @@ func parseRequest(body []byte, now time.Time, source string) ([]Result, *request
 			return nil, &requestError{field: key, msg: `unknown field next to "results"`}
 		}
 	}
+	// The common case in one pass: an array of objects. Anything else is
+	// looked at item by item below, to say which one is wrong.
+	var objs []map[string]json.RawMessage
+	if jsonKind(raw) == "array" && json.Unmarshal(raw, &objs) == nil && len(objs) > 0 && !hasNil(objs) {
+		results := make([]Result, 0, len(objs))
+		for i, obj := range objs {
+			r, err := parseResult(obj, now, source)
+			if err != nil {
+				err.index = &i
+				return nil, err
+			}
+			results = append(results, r)
+		}
+		return results, nil
+	}
 	var items []json.RawMessage
 	if err := json.Unmarshal(raw, &items); err != nil || jsonKind(raw) != "array" {
 		return nil, &requestError{field: "results", msg: "must be an array of result objects, got " + jsonKind(raw)}
@@ -268,12 +283,43 @@ func parseResult(obj map[string]json.RawMessage, now time.Time, source string) (
 	return r, nil
 }
 
+// hasNil reports whether a decoded array held a null where an object
+// belongs.
+func hasNil(objs []map[string]json.RawMessage) bool {
+	for _, o := range objs {
+		if o == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// plainString is a JSON string with nothing to decode (no escapes, only
+// ASCII) taken as it is: raw has been through the decoder already, so its
+// quotes and characters are valid. Anything else is left to
+// json.Unmarshal.
+func plainString(raw json.RawMessage) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return "", false
+	}
+	body := raw[1 : len(raw)-1]
+	for _, c := range body {
+		if c == '\\' || c == '"' || c < 0x20 || c >= 0x80 {
+			return "", false
+		}
+	}
+	return string(body), true
+}
+
 // stringField reads an optional string field; example says what a valid
 // value looks like.
 func stringField(obj map[string]json.RawMessage, name, example string) (string, bool, *requestError) {
 	raw, ok := obj[name]
 	if !ok {
 		return "", false, nil
+	}
+	if s, ok := plainString(raw); ok {
+		return s, true, nil
 	}
 	var s string
 	if jsonKind(raw) != "string" || json.Unmarshal(raw, &s) != nil {
@@ -313,9 +359,11 @@ func stateField(obj map[string]json.RawMessage) (check.State, *requestError) {
 	const want = `want "ok", "warning", "critical", "unknown" or 0 to 3`
 	switch jsonKind(raw) {
 	case "string":
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return 0, &requestError{field: "state", msg: "malformed string"}
+		s, ok := plainString(raw)
+		if !ok {
+			if err := json.Unmarshal(raw, &s); err != nil {
+				return 0, &requestError{field: "state", msg: "malformed string"}
+			}
 		}
 		switch strings.ToLower(s) {
 		case "ok":
