@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -318,5 +319,38 @@ func TestAPIWithoutTokens(t *testing.T) {
 	}
 	if code, _, body := d.call(t, http.MethodPost, "/api/v1/reload", "", "", ""); code != http.StatusOK {
 		t.Errorf("reload from loopback without tokens = %d %s; want 200", code, body)
+	}
+}
+
+// An anonymous Big Brother sender cannot use up the dynamic passive checks:
+// past its limit per address its new checks are refused, while results
+// through the API (another sender) still create theirs.
+func TestPassiveLimitPerSender(t *testing.T) {
+	env := newEnv(t)
+	env.writeChecks(t, "")
+	d := start(t, env, func(o *Options) { o.Engine.MaxPassivePerSource = 5 })
+	var combo strings.Builder
+	combo.WriteString("combo\n")
+	for i := range 10 {
+		fmt.Fprintf(&combo, "status flood%d.disk green fine\n\n", i)
+	}
+	sendBB(t, d.BBAddr(), combo.String())
+	deadline := time.Now().Add(waitTimeout)
+	for d.engine.Stats().Refused < 5 {
+		if time.Now().After(deadline) {
+			t.Fatalf("engine stats %+v: want 5 results refused", d.engine.Stats())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := len(d.engine.PassiveChecks()); n != 5 {
+		t.Fatalf("%d passive checks from one sender; want its limit, 5", n)
+	}
+	code, _, body := d.call(t, http.MethodPost, "/api/v1/results", testToken, "application/json",
+		`{"host": "api", "check": "cpu", "state": "ok", "output": "fine"}`)
+	if code != http.StatusAccepted {
+		t.Fatalf("an API result for a new check after the flood = %d %s; want 202", code, body)
+	}
+	if n := len(d.engine.PassiveChecks()); n != 6 {
+		t.Fatalf("%d passive checks; want 6", n)
 	}
 }
