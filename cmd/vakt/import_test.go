@@ -221,12 +221,12 @@ localhost exec="/bin/sleep 5" time=1 item=slow results="timeout:yellow;*:green" 
 	want := map[string]string{
 		"ntp":      "WARNING ntp running but not synchronized",
 		"ntp-ok":   "OK ntp OK",
-		"plain":    "CRITICAL (No output returned from plugin)",
-		"plain-ok": "OK (No output returned from plugin)",
+		"plain":    "CRITICAL (No output on stdout) stderr:",
+		"plain-ok": "OK (No output on stdout) stderr:",
 		"seven":    "OK seven is fine",
-		"negated":  "CRITICAL (No output returned from plugin)",
-		"pipe":     "OK (No output returned from plugin)",
-		"slow":     "WARNING (Check timed out after 1 s)",
+		"negated":  "CRITICAL (No output on stdout) stderr:",
+		"pipe":     "OK (No output on stdout) stderr:",
+		"slow":     "WARNING (Service check timed out after 1.00 seconds)",
 	}
 	for k, w := range want {
 		if got[k] != w {
