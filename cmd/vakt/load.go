@@ -11,6 +11,7 @@ import (
 
 	"github.com/vakt/vakt/core/config"
 	"github.com/vakt/vakt/core/execute"
+	"github.com/vakt/vakt/core/procs"
 )
 
 // pluginClose bounds how long stopping the plugin processes may take.
@@ -43,13 +44,14 @@ func addPluginDirFlag(cmd *cobra.Command, dirs *[]string) {
 // loadChecks loads the HCL files at paths and checks every plugin check's
 // config block against its plugin's schema. Diagnostics go to diagOut;
 // with errors it returns a nil *loaded and the number of errors.
-func loadChecks(ctx context.Context, log zerolog.Logger, paths, pluginDirs []string, diagOut io.Writer) (*loaded, int, error) {
+// The plugin processes are registered with tracker, which may be nil.
+func loadChecks(ctx context.Context, log zerolog.Logger, paths, pluginDirs []string, diagOut io.Writer, tracker *procs.Tracker) (*loaded, int, error) {
 	loader := config.NewLoader()
 	cfg, diags := loader.Load(paths...)
 	if cfg == nil || diags.HasErrors() {
 		return nil, len(diags.Errs()), writeDiags(loader, diagOut, diags)
 	}
-	host := execute.NewPluginHost(execute.PluginOptions{Log: log, Dirs: pluginDirs, ConfigRoots: paths})
+	host := execute.NewPluginHost(execute.PluginOptions{Log: log, Dirs: pluginDirs, ConfigRoots: paths, Procs: tracker})
 	diags = append(diags, host.Validate(ctx, cfg)...)
 	l := &loaded{cfg: cfg, plugins: host, log: log}
 	if err := writeDiags(loader, diagOut, diags); err != nil {

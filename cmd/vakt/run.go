@@ -335,7 +335,7 @@ func listSetting(v any) ([]string, error) {
 	return out, nil
 }
 
-func newRunCmd() *cobra.Command {
+func newRunCmd(g0 *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "run",
 		Short: "Run every check forever: the vakt daemon",
@@ -355,11 +355,16 @@ variables over the file. Keys in the file are the flag names with _ for -
 			if err != nil {
 				return err
 			}
-			g := globals{logLevel: s.LogLevel, logFormat: s.LogFormat}
+			g := globals{logLevel: s.LogLevel, logFormat: s.LogFormat, options: g0.options}
 			log, err := g.logger(cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
+			tracker, stopProcs, err := g.startProcs(log)
+			if err != nil {
+				return err
+			}
+			defer stopProcs() // after the plugins have stopped (defers run last first)
 			if s.File != "" {
 				log.Info().Str("file", s.File).Msg("settings read")
 			}
@@ -378,6 +383,7 @@ variables over the file. Keys in the file are the flag names with _ for -
 				Log:         log.With().Str("component", "plugins").Logger(),
 				Dirs:        s.PluginDirs,
 				ConfigRoots: []string{s.ChecksDir},
+				Procs:       tracker,
 			})
 			defer func() {
 				cctx, cancel := context.WithTimeout(context.Background(), pluginStopTimeout)
@@ -395,6 +401,7 @@ variables over the file. Keys in the file are the flag names with _ for -
 				Concurrency: s.Concurrency,
 				Logger:      log,
 				Plugins:     plugins,
+				Exec:        &execute.Exec{Log: log, Environ: execute.BaseEnviron(os.Environ()), Procs: tracker},
 			})
 			var cfgErr *daemon.ConfigError
 			if errors.As(err, &cfgErr) {
@@ -404,6 +411,11 @@ variables over the file. Keys in the file are the flag names with _ for -
 			}
 			if err != nil {
 				return err
+			}
+			// Holding the state dir's lock, before anything is scheduled:
+			// kill what a vakt killed with -9 on this state dir left.
+			if _, err := tracker.Takeover(s.StateDir); err != nil {
+				log.Warn().Err(err).Msg("killing the plugin processes of the previous run")
 			}
 
 			go func() {

@@ -17,7 +17,7 @@ func newValidateCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			l, nerr, err := loadChecks(cmd.Context(), log, args, pluginDirs, cmd.ErrOrStderr())
+			l, nerr, err := loadChecks(cmd.Context(), log, args, pluginDirs, cmd.ErrOrStderr(), nil)
 			if err != nil {
 				return err
 			}
