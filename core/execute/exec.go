@@ -255,6 +255,9 @@ func (e *Exec) runProcess(ctx context.Context, argv, env []string, timeout time.
 		p.cancelled = ctx.Err()
 		e.stopGroup(pgid, exited)
 	}
+	// Whatever the plugin left in another session or group has vakt as
+	// its parent now: look for it.
+	e.Procs.Kick()
 	if waitErr == nil {
 		// The plugin has exited but is not reaped yet, so its pid, which
 		// is also the group's id, cannot have been reused: whatever it

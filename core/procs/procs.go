@@ -391,15 +391,15 @@ func KillRun(log zerolog.Logger, runID string) (int, error) {
 		return 0, nil
 	}
 	self := os.Getpid()
-	killed := 0
+	killed := map[int]bool{} // a killed process may take a moment to die
 	for range 5 {
 		all, err := pids()
 		if err != nil {
-			return killed, err
+			return len(killed), err
 		}
 		n := 0
 		for _, pid := range all {
-			if pid == self {
+			if pid == self || killed[pid] {
 				continue
 			}
 			fd, err := unix.PidfdOpen(pid, 0)
@@ -412,17 +412,17 @@ func KillRun(log zerolog.Logger, runID string) (int, error) {
 				if err := unix.PidfdSendSignal(fd, unix.SIGKILL, nil, 0); err == nil {
 					log.Warn().Int("pid", pid).Str("cmdline", commandLine(p)).Str("run_id", runID).
 						Msg("killed a plugin process left by an earlier run of vakt")
+					killed[pid] = true
 					n++
 				}
 			}
 			_ = unix.Close(fd)
 		}
-		killed += n
 		if n == 0 {
 			break
 		}
 	}
-	return killed, nil
+	return len(killed), nil
 }
 
 // RunFile is the name of the file in the state dir that holds the run id
