@@ -60,7 +60,7 @@ type setting struct {
 func allSettings() []setting {
 	return []setting{
 		{keyChecksDir, "checks-dir", "folder of HCL check files", "/etc/vakt/checks.d"},
-		{keyPluginDirs, "plugin-dir", "folder of third-party go-plugins (repeatable)", []string{}},
+		{keyPluginDirs, "plugin-dir", "folder of third-party go-plugins, vakt-plugin-NAME (repeatable, or comma-separated)", []string{}},
 		{keyStateDir, "state-dir", "folder of the state database (" + stateFile + ")", "/var/lib/vakt"},
 		{keyListen, "listen", "address of the HTTP API, or off", "127.0.0.1:8484"},
 		{keyBBListen, "bb-listen", "address of the Big Brother listener, or off", ":1984"},
