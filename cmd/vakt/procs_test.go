@@ -30,8 +30,11 @@ func escapingPlugin(t *testing.T, dir string, hang bool) string {
 	}
 	script := fmt.Sprintf(`#!/bin/sh
 d=%q
-setsid sh -c 'echo $$ > "$1.tmp"; mv "$1.tmp" "$1"; exec sleep 600' esc "$d/escaped.$$" </dev/null >/dev/null 2>&1 &
-while [ ! -e "$d/escaped.$$" ]; do sleep 0.01; done
+setsid sh -c 'echo $$ > "$1.tmp"; exec sleep 600' esc "$d/escaped.$$" </dev/null >/dev/null 2>&1 &
+while [ ! -s "$d/escaped.$$.tmp" ]; do sleep 0.01; done
+read -r pid < "$d/escaped.$$.tmp"
+while [ "$(tr '\0' ' ' < /proc/$pid/cmdline)" != "sleep 600 " ]; do sleep 0.01; done
+mv "$d/escaped.$$.tmp" "$d/escaped.$$"
 echo $$ > "$d/plugin.$$.tmp"; mv "$d/plugin.$$.tmp" "$d/plugin.$$"
 %s
 `, dir, end)

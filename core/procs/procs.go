@@ -409,8 +409,9 @@ func KillRun(log zerolog.Logger, runID string) (int, error) {
 			if run, _ := markers(pid); run == runID {
 				p, _ := readStat(pid)
 				p.pid = pid
+				cmdline := commandLine(p) // before the kill: a dead process has none
 				if err := unix.PidfdSendSignal(fd, unix.SIGKILL, nil, 0); err == nil {
-					log.Warn().Int("pid", pid).Str("cmdline", commandLine(p)).Str("run_id", runID).
+					log.Warn().Int("pid", pid).Str("cmdline", cmdline).Str("run_id", runID).
 						Msg("killed a plugin process left by an earlier run of vakt")
 					killed[pid] = true
 					n++

@@ -97,8 +97,11 @@ func gone(pid int) bool {
 
 // escapeScript leaves a setsid'd child that sleeps, writes its pid to $1
 // and exits.
-const escapeScript = `setsid sh -c 'echo $$ > "$1.tmp"; mv "$1.tmp" "$1"; exec sleep 600' escape "$1" &
-while [ ! -e "$1" ]; do sleep 0.01; done
+const escapeScript = `setsid sh -c 'echo $$ > "$1.tmp"; exec sleep 600' escape "$1" &
+while [ ! -s "$1.tmp" ]; do sleep 0.01; done
+read -r pid < "$1.tmp"
+while [ "$(tr '\0' ' ' < /proc/$pid/cmdline)" != "sleep 600 " ]; do sleep 0.01; done
+mv "$1.tmp" "$1"
 exit 0`
 
 func TestReapKillsEscapedDescendant(t *testing.T) {
@@ -303,7 +306,9 @@ func waitExec(t *testing.T, pid int, comm string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
-		if st, err := readStat(pid); err == nil && st.comm == comm {
+		// comm changes early in exec, the environment a moment later.
+		env, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/environ")
+		if st, err := readStat(pid); err == nil && st.comm == comm && len(env) > 0 {
 			return
 		}
 		time.Sleep(5 * time.Millisecond)
