@@ -6,10 +6,10 @@
 # stops the daemon. Exit 0 when every check is OK; 1 otherwise. It needs
 # root or sudo (apt-get) and 127.0.0.1:8484 and :1984 free.
 #
-#   contrib/first-run-test.sh [TIMEOUT_SECONDS]   # default 900: the first
-#                                                 # runs spread over 5 minutes
+#   contrib/first-run-test.sh [TIMEOUT_SECONDS]   # default 1200: the first
+#                                                 # runs spread over the interval (15m at most)
 set -eu
-limit=${1:-900}
+limit=${1:-1200}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 sudo=
 [ "$(id -u)" -eq 0 ] || sudo=sudo

@@ -238,6 +238,53 @@ func TestPluginProcessesDieWithKilledDaemon(t *testing.T) {
 	}
 }
 
+// TestDurationsLogged: log fields that are durations read as durations
+// ("1s"), not as a bare number of milliseconds: Exec's own fields, and
+// every Dur field through zerolog's format, set once in main.
+func TestDurationsLogged(t *testing.T) {
+	requirePlugins(t)
+	bin := daemonBinary(t)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "checks.hcl"), "check \"slow\" {\n  command = [\"/bin/sleep\", \"30\"]\n  timeout = \"1s\"\n}\n")
+	cmd := exec.Command(bin, "check", "--log-format", "json", "--log-level", "debug", dir)
+	cmd.Env = withoutVaktEnv()
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	_ = cmd.Run() // CRITICAL: timed out
+	var timeout, duration any
+	for _, line := range strings.Split(strings.TrimSpace(stderr.String()), "\n") {
+		var l map[string]any
+		if err := json.Unmarshal([]byte(line), &l); err != nil {
+			continue
+		}
+		switch l["message"] {
+		case "plugin timed out; killing its process group":
+			timeout = l["timeout"]
+		case "plugin ran":
+			duration = l["duration"]
+		}
+	}
+	if timeout != "1s" {
+		t.Errorf("timeout logged as %#v, want \"1s\"\n%s", timeout, stderr.String())
+	}
+	if d, ok := duration.(string); !ok || !strings.HasPrefix(d, "1") || !strings.HasSuffix(d, "s") {
+		t.Errorf("duration logged as %#v, want a duration such as \"1.002s\"", duration)
+	} else if _, err := time.ParseDuration(d); err != nil {
+		t.Errorf("duration %q: %v", d, err)
+	}
+
+	// A Dur field of another package: the daemon's perfdata rollup.
+	dd := newDaemonDir(t)
+	writeFile(t, filepath.Join(dd.checks, "checks.hcl"), "check \"a\" {\n  command = [\""+pluginDir+"/check_dummy\", \"0\"]\n}\n")
+	p := startDaemon(t, bin, nil, dd.args()...)
+	p.waitFor(t, "perfdata rollup logged", func() bool { return len(p.messages("perfdata rolled up and pruned")) > 0 })
+	took, ok := p.messages("perfdata rolled up and pruned")[0]["took"].(string)
+	if _, err := time.ParseDuration(took); !ok || err != nil {
+		t.Errorf("took = %#v, want a duration string", p.messages("perfdata rolled up and pruned")[0]["took"])
+	}
+	p.stop(t)
+}
+
 // TestVersion: vakt --version prints the -ldflags version, else "dev".
 func TestVersion(t *testing.T) {
 	code, stdout, stderr := vakt(t, "--version")
