@@ -259,8 +259,8 @@ func TestTakeoverKillsPreviousRun(t *testing.T) {
 			t.Fatal(err)
 		}
 		left = append(left, cmd)
+		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	}
-	t.Cleanup(func() { _ = left[2].Process.Kill(); _ = left[2].Wait() })
 	// setsid forks when it is a group leader; it is not here, so it
 	// execs in place: wait until sleep runs.
 	for _, cmd := range left {
