@@ -318,11 +318,28 @@ func (t *Tracker) Reap() int {
 		t.log.Warn().Err(err).Msg("looking for escaped plugin processes")
 		return 0
 	}
+	// Our children, read without the lock: a child started meanwhile is
+	// missed by this scan, which is harmless. Only they are looked at
+	// under the lock, so that Begin waits for little.
+	var kids []proc
+	for _, pid := range all {
+		if p, err := readStat(pid); err == nil && p.ppid == t.self {
+			kids = append(kids, p)
+		}
+	}
 	var found []proc
 	t.mu.Lock()
-	for _, pid := range all {
+	for _, p := range kids {
+		pid := p.pid
+		if t.reaping[pid] {
+			continue
+		}
+		// Again, under the lock: a registered child may have been reaped
+		// and forgotten since, and its pid taken by another process. Now
+		// a registered child stays registered until we unlock, and an
+		// escaped one is reaped by nobody but us.
 		p, err := readStat(pid)
-		if err != nil || p.ppid != t.self || t.reaping[pid] {
+		if err != nil || p.ppid != t.self {
 			continue
 		}
 		if _, own := t.pids[pid]; own {
