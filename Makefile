@@ -10,11 +10,18 @@ export PATH := $(PATH):$(shell $(GO) env GOPATH)/bin
 build:
 	$(GO) build -o $(BIN) ./cmd/vakt
 
-# deps installs what the tests run for real: Debian's monitoring-plugins.
+# The monitoring-plugins the shipped checks.d and the tests run.
+NEEDED    := check_dummy check_tcp check_disk check_load check_procs check_swap check_users
+
+# deps installs what the shipped checks.d and the tests run for real:
+# Debian's monitoring-plugins-basic. It waits for a dpkg lock held by
+# another apt (unattended-upgrades on a fresh machine) rather than fail.
+APT       := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600
 deps:
-	@if [ ! -x $(PLUGINS)/check_dummy ] || [ ! -x $(PLUGINS)/check_tcp ]; then \
+	@for p in $(NEEDED); do [ -x $(PLUGINS)/$$p ] || missing=1; done; \
+	if [ -n "$$missing" ]; then \
 		echo "installing monitoring-plugins-basic"; \
-		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y monitoring-plugins-basic; \
+		$(APT) update && $(APT) install -y monitoring-plugins-basic; \
 	fi
 
 test: deps
@@ -23,13 +30,14 @@ test: deps
 
 # run starts the daemon on the shipped checks.d, its state in .state/; the
 # baseline's tcp and http checks watch vakt's own HTTP API.
-run: build
+run: deps build
 	VAKT_LOCAL_TCP_PORT=8484 VAKT_LOCAL_HTTP_URL=http://127.0.0.1:8484/healthz \
 		./$(BIN) run --checks-dir checks.d --state-dir .state --listen 127.0.0.1:8484 --bb-listen 127.0.0.1:1984
 
-# check runs the shipped checks.d once, as CI would.
-check: build
-	./$(BIN) check checks.d
+# check runs the shipped checks.d once, as CI would, with what its tcp and
+# http examples watch running: a vakt run on a scratch state dir.
+check: deps build
+	contrib/check-pack.sh ./$(BIN) checks.d
 
 # bench prints each figure beside the limit measured in the same run; the
 # results and the machine they ran on go in BENCHMARKS.md.

@@ -43,7 +43,12 @@ so it is when the folders hold no check at all.`,
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			l, nerr, err := loadChecks(ctx, log, args, pluginDirs, cmd.ErrOrStderr())
+			tracker, stopProcs, err := g.startProcs(log)
+			if err != nil {
+				return err
+			}
+			defer stopProcs() // last: reaps what escaped the plugins
+			l, nerr, err := loadChecks(ctx, log, args, pluginDirs, cmd.ErrOrStderr(), tracker)
 			if err != nil {
 				return err
 			}
@@ -70,7 +75,9 @@ so it is when the folders hold no check at all.`,
 				out = file
 			}
 
-			r := &runner.Runner{Config: l.cfg, Exec: execute.NewExec(log), Plugins: l.plugins}
+			ex := execute.NewExec(log)
+			ex.Procs = tracker
+			r := &runner.Runner{Config: l.cfg, Exec: ex, Plugins: l.plugins}
 			results := r.RunAll(ctx, l.cfg.Checks, concurrency)
 			if err := report.Write(out, format, results, report.Options{Verbose: verbose}); err != nil {
 				return err

@@ -93,7 +93,7 @@ func finishImport(cmd *cobra.Command, g *globals, f *importFlags, res *importer.
 	if err != nil {
 		return err
 	}
-	l, nerr, err := loadChecks(cmd.Context(), log, []string{dir}, f.pluginDirs, stderr)
+	l, nerr, err := loadChecks(cmd.Context(), log, []string{dir}, f.pluginDirs, stderr, nil)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -20,13 +22,26 @@ func newPluginsCmd(g *globals) *cobra.Command {
 		Long: `plugins lists the built-in check plugins, those in --plugin-dir folders and
 those in the plugins/ folders of the given check folders (team plugins), each
 with its version, sha256 and the config attributes it takes. A plugin that
-does not start is listed with the reason, and the exit code is 1.`,
+does not start is listed with the reason, and the exit code is 1; so it is
+when a folder named does not exist.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			log, err := g.logger(cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
-			host := execute.NewPluginHost(execute.PluginOptions{Log: log, Dirs: pluginDirs, ConfigRoots: args})
+			dirs := pluginDirList(pluginDirs)
+			// A folder that is not there is a typo, not an empty list.
+			var missing bool
+			for _, p := range append(slices.Clone(args), dirs...) {
+				if _, err := os.Stat(p); err != nil {
+					fmt.Fprintf(cmd.ErrOrStderr(), "vakt plugins: %v\n", err)
+					missing = true
+				}
+			}
+			if missing {
+				return exitError{code: 1}
+			}
+			host := execute.NewPluginHost(execute.PluginOptions{Log: log, Dirs: dirs, ConfigRoots: args})
 			defer func() {
 				ctx, cancel := context.WithTimeout(context.Background(), pluginClose)
 				defer cancel()

@@ -69,7 +69,7 @@ type setting struct {
 func allSettings() []setting {
 	return []setting{
 		{keyChecksDir, "checks-dir", "folder of HCL check files", "/etc/vakt/checks.d"},
-		{keyPluginDirs, "plugin-dir", "folder of third-party go-plugins (repeatable)", []string{}},
+		{keyPluginDirs, "plugin-dir", "folder of third-party go-plugins, vakt-plugin-NAME (repeatable, or comma-separated)", []string{}},
 		{keyStateDir, "state-dir", "folder of the state database (" + stateFile + ")", "/var/lib/vakt"},
 		{keyListen, "listen", "address of the HTTP API, or off", "127.0.0.1:8484"},
 		{keyBBListen, "bb-listen", "address of the Big Brother listener, or off", passive.DefaultBBAddr},
@@ -387,7 +387,7 @@ func listSetting(v any) ([]string, error) {
 	return out, nil
 }
 
-func newRunCmd() *cobra.Command {
+func newRunCmd(g0 *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "run",
 		Short: "Run every check forever: the vakt daemon",
@@ -407,11 +407,16 @@ variables over the file. Keys in the file are the flag names with _ for -
 			if err != nil {
 				return err
 			}
-			g := globals{logLevel: s.LogLevel, logFormat: s.LogFormat}
+			g := globals{logLevel: s.LogLevel, logFormat: s.LogFormat, options: g0.options}
 			log, err := g.logger(cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
+			tracker, stopProcs, err := g.startProcs(log)
+			if err != nil {
+				return err
+			}
+			defer stopProcs() // after the plugins have stopped (defers run last first)
 			if s.File != "" {
 				log.Info().Str("file", s.File).Msg("settings read")
 			}
@@ -430,6 +435,7 @@ variables over the file. Keys in the file are the flag names with _ for -
 				Log:         log.With().Str("component", "plugins").Logger(),
 				Dirs:        s.PluginDirs,
 				ConfigRoots: []string{s.ChecksDir},
+				Procs:       tracker,
 			})
 			defer func() {
 				cctx, cancel := context.WithTimeout(context.Background(), pluginStopTimeout)
@@ -448,6 +454,7 @@ variables over the file. Keys in the file are the flag names with _ for -
 				Concurrency: s.Concurrency,
 				Logger:      log,
 				Plugins:     plugins,
+				Exec:        &execute.Exec{Log: log, Environ: execute.BaseEnviron(os.Environ()), Procs: tracker},
 				Engine: engine.Options{MaxPassiveChecks: s.MaxPassive, MaxPassivePerSource: s.MaxPassivePerSource,
 					PassiveExpiry: s.PassiveExpiry},
 			})
@@ -459,6 +466,11 @@ variables over the file. Keys in the file are the flag names with _ for -
 			}
 			if err != nil {
 				return err
+			}
+			// Holding the state dir's lock, before anything is scheduled:
+			// kill what a vakt killed with -9 on this state dir left.
+			if _, err := tracker.Takeover(s.StateDir); err != nil {
+				log.Warn().Err(err).Msg("killing the plugin processes of the previous run")
 			}
 
 			go func() {

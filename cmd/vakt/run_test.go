@@ -20,7 +20,7 @@ func resolveSettings(t *testing.T, args ...string) (settings, error) {
 	var g globals
 	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "warn", "")
 	root.PersistentFlags().StringVar(&g.logFormat, "log-format", "auto", "")
-	runCmd := newRunCmd()
+	runCmd := newRunCmd(&g)
 	var got settings
 	runCmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		var err error

@@ -142,6 +142,61 @@ func dedupeDiagnostics(diags hcl.Diagnostics) hcl.Diagnostics {
 	return out
 }
 
+// The most diagnostics Load returns of each severity: a file that is not
+// HCL at all would otherwise give thousands.
+const (
+	MaxErrorsPerFile = 50
+	MaxErrors        = 200
+)
+
+// limitDiagnostics keeps, of each severity, the first perFile diagnostics
+// of each file and the first total in all (those without a file count
+// toward total only), and adds one diagnostic per severity that says how
+// many it left out. diags are sorted by file already.
+func limitDiagnostics(diags hcl.Diagnostics, perFile, total int) hcl.Diagnostics {
+	type key struct {
+		sev  hcl.DiagnosticSeverity
+		file string
+	}
+	inFile := map[key]int{}
+	all := map[hcl.DiagnosticSeverity]int{}
+	dropped := map[hcl.DiagnosticSeverity]int{}
+	out := diags[:0]
+	for _, d := range diags {
+		k := key{sev: d.Severity}
+		if d.Subject != nil {
+			k.file = d.Subject.Filename
+		}
+		if all[d.Severity] >= total || (k.file != "" && inFile[k] >= perFile) {
+			dropped[d.Severity]++
+			continue
+		}
+		all[d.Severity]++
+		inFile[k]++
+		out = append(out, d)
+	}
+	for _, sev := range []hcl.DiagnosticSeverity{hcl.DiagError, hcl.DiagWarning} {
+		n := dropped[sev]
+		if n == 0 {
+			continue
+		}
+		word := "errors"
+		if sev == hcl.DiagWarning {
+			word = "warnings"
+		}
+		if n == 1 {
+			word = strings.TrimSuffix(word, "s")
+		}
+		out = append(out, &hcl.Diagnostic{
+			Severity: sev,
+			Summary:  fmt.Sprintf("%d more %s", n, word),
+			Detail: fmt.Sprintf("Only the first %d %s of each file, and %d in all, are shown.",
+				perFile, strings.TrimSuffix(word, "s")+"s", total),
+		})
+	}
+	return out
+}
+
 // didYouMean suggests the candidate nearest to name, as ` Did you mean
 // "x"?`, or returns "".
 func didYouMean(name string, candidates []string) string {

@@ -1,12 +1,14 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -44,7 +46,7 @@ type source struct {
 func (l *Loader) Load(paths ...string) (*Config, hcl.Diagnostics) {
 	sources, diags := readSources(paths)
 	cfg, more := l.load(sources)
-	diags = append(diags, more...)
+	diags = limitDiagnostics(append(diags, more...), MaxErrorsPerFile, MaxErrors)
 	if diags.HasErrors() {
 		return nil, diags
 	}
@@ -128,9 +130,55 @@ func readSources(paths []string) ([]source, hcl.Diagnostics) {
 			diags = append(diags, readError(err))
 			continue
 		}
+		if why := notText(src); why != "" {
+			// Refused before parsing: a binary file would give one
+			// diagnostic per stray byte.
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Not a text file",
+				Detail:   fmt.Sprintf("%s is not a text file (%s); it was not read. Check files are UTF-8 HCL text.", name, why),
+				Subject:  &hcl.Range{Filename: name, Start: hcl.InitialPos, End: hcl.InitialPos},
+			})
+			continue
+		}
 		sources = append(sources, source{name: name, dir: filepath.Dir(abs), src: src})
 	}
 	return sources, diags
+}
+
+// textSample is how much of a file notText looks at.
+const textSample = 8 << 10
+
+// notText says why src is not a text file, or returns "": a file is not
+// text when the first textSample bytes hold a NUL byte, or when more than a
+// quarter of them are bytes of invalid UTF-8 or control characters other
+// than tab, newline, carriage return and form feed. (A Latin-1 file with a
+// few accented letters is text: the parser reports its bad characters.)
+func notText(src []byte) string {
+	sample := src[:min(len(src), textSample)]
+	if i := bytes.IndexByte(sample, 0); i >= 0 {
+		return fmt.Sprintf("a NUL byte at offset %d", i)
+	}
+	bad := 0
+	for rest := sample; len(rest) > 0; {
+		r, size := utf8.DecodeRune(rest)
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			if len(rest) < utf8.UTFMax && len(sample) < len(src) && !utf8.FullRune(rest) {
+				size = len(rest) // a rune cut by the end of the sample
+			} else {
+				bad++
+			}
+			size = max(size, 1)
+		case r < 0x20 && r != '\t' && r != '\n' && r != '\r' && r != '\f':
+			bad++
+		}
+		rest = rest[size:]
+	}
+	if bad*4 > len(sample) {
+		return fmt.Sprintf("%d of its first %d bytes are not UTF-8 text", bad, len(sample))
+	}
+	return ""
 }
 
 // findFiles lists the *.hcl files under root in lexical order, skipping

@@ -28,6 +28,7 @@ import (
 
 	"github.com/vakt/vakt/core/check"
 	"github.com/vakt/vakt/core/config"
+	"github.com/vakt/vakt/core/procs"
 )
 
 // Defaults used where a Job or an Exec leaves a setting at its zero value.
@@ -100,6 +101,11 @@ type Exec struct {
 	// PipeDelay bounds the wait for output pipes held open by an escaped
 	// process; 0 means DefaultPipeDelay.
 	PipeDelay time.Duration
+	// Procs, when set, registers every plugin process and marks its
+	// environment (VAKT_RUN_ID, VAKT_CHILD), so that the processes that
+	// escape a plugin's process group are found and reaped (see package
+	// procs); nil means plugins are neither marked nor registered.
+	Procs *procs.Tracker
 }
 
 // NewExec returns an Exec that logs to log and starts every plugin from
@@ -160,7 +166,7 @@ func (e *Exec) Run(ctx context.Context, job Job) (res check.Result) {
 	applyResults(&res, job.Results)
 	e.Log.Debug().Str("check", job.Check).Str("host", job.Host).
 		Stringer("state", res.State).Int("exit_code", res.ExitCode).
-		Dur("duration", time.Since(start)).Bool("timed_out", res.TimedOut).
+		Stringer("duration", time.Since(start)).Bool("timed_out", res.TimedOut).
 		Msg("plugin ran")
 	return res
 }
@@ -213,16 +219,27 @@ type process struct {
 func (e *Exec) runProcess(ctx context.Context, argv, env []string, timeout time.Duration, limit int) *process {
 	p := &process{stdout: cappedBuffer{limit: limit}, stderr: cappedBuffer{limit: limit}}
 	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = env
+	child := e.Procs.Begin()
+	// The markers come last, so that a job's Env cannot override them.
+	cmd.Env = append(env[:len(env):len(env)], child.Env()...)
 	// Stdin stays nil: os/exec connects it to /dev/null.
 	cmd.Stdout = &p.stdout
 	cmd.Stderr = &p.stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Pdeathsig: the plugin dies with vakt, even by kill -9. (It fires
+	// when the thread that started the plugin exits; Go parks idle threads
+	// rather than ending them.) What the plugin started outside its group
+	// is found by its environment markers (package procs).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.WaitDelay = e.pipeDelay()
 	if err := cmd.Start(); err != nil {
+		child.Failed()
 		p.startErr = err
 		return p
 	}
+	child.Started(cmd.Process.Pid)
+	// Done after Wait has reaped the plugin: from then on, whatever it
+	// left with vakt as parent is an escaped process.
+	defer child.Done()
 	pgid := cmd.Process.Pid
 
 	// exited is closed once the plugin has exited; waitErr is set before.
@@ -238,12 +255,15 @@ func (e *Exec) runProcess(ctx context.Context, argv, env []string, timeout time.
 	case <-exited:
 	case <-timer.C:
 		p.timedOut = true
-		e.Log.Warn().Strs("argv", argv).Dur("timeout", timeout).Msg("plugin timed out; killing its process group")
+		e.Log.Warn().Strs("argv", argv).Stringer("timeout", timeout).Msg("plugin timed out; killing its process group")
 		e.stopGroup(pgid, exited)
 	case <-ctx.Done():
 		p.cancelled = ctx.Err()
 		e.stopGroup(pgid, exited)
 	}
+	// Whatever the plugin left in another session or group has vakt as
+	// its parent now: look for it.
+	e.Procs.Kick()
 	if waitErr == nil {
 		// The plugin has exited but is not reaped yet, so its pid, which
 		// is also the group's id, cannot have been reused: whatever it

@@ -20,6 +20,7 @@ import (
 
 	"github.com/vakt/vakt/core/check"
 	"github.com/vakt/vakt/core/config"
+	"github.com/vakt/vakt/core/procs"
 	"github.com/vakt/vakt/plugins/builtin"
 	"github.com/vakt/vakt/plugins/sdk"
 )
@@ -92,6 +93,9 @@ type PluginOptions struct {
 	// DefaultTimeout applies to checks without a timeout; 0 means
 	// DefaultTimeout.
 	DefaultTimeout time.Duration
+	// Procs, when set, registers every plugin process and marks its
+	// environment (see package procs).
+	Procs *procs.Tracker
 }
 
 // PluginHost runs go-plugin check plugins. It implements the plugin side
@@ -110,6 +114,7 @@ type PluginHost struct {
 	maxRestartBackoff  time.Duration
 	timeoutsBeforeKill int
 	defaultTimeout     time.Duration
+	tracker            *procs.Tracker
 
 	closed atomic.Bool
 	wg     sync.WaitGroup // start attempts and post-mortems
@@ -137,6 +142,7 @@ func NewPluginHost(opts PluginOptions) *PluginHost {
 		maxRestartBackoff:  orDefault(opts.MaxRestartBackoff, DefaultMaxRestartBackoff),
 		timeoutsBeforeKill: opts.TimeoutsBeforeRestart,
 		defaultTimeout:     orDefault(opts.DefaultTimeout, DefaultTimeout),
+		tracker:            opts.Procs,
 		procs:              map[pluginKey]*pluginProcess{},
 		checks:             map[*config.Check]*checkEntry{},
 		byID:               map[string]*config.Check{},

@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/go-plugin"
 	"github.com/rs/zerolog"
 
+	"github.com/vakt/vakt/core/procs"
 	"github.com/vakt/vakt/plugins/sdk"
 )
 
@@ -80,6 +81,7 @@ type pluginInstance struct {
 	info    sdk.Info
 	pid     int
 	stderr  *stderrTail
+	child   *procs.Child // Done once the process is gone
 
 	timeoutsInRow atomic.Int32
 	failed        atomic.Bool // set first thing by fail
@@ -146,6 +148,7 @@ func (p *pluginProcess) start(attempt *startAttempt) {
 	switch {
 	case err == nil && p.host.isClosed():
 		inst.client.Kill()
+		inst.child.Done()
 		err = errHostClosed
 	case err == nil:
 		p.current.Store(inst)
@@ -214,6 +217,8 @@ func (p *pluginProcess) launch() (*pluginInstance, error) {
 	// leaves no orphans. (Pdeathsig fires when the thread that started the
 	// child exits; Go parks idle threads rather than ending them.)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	child := p.host.tracker.Begin()
+	cmd.Env = child.Env() // go-plugin adds vakt's environment after these
 	cfg := sdk.NewClientConfig(cmd, p.host.log, p.ref.name)
 	cfg.SecureConfig = secure
 	cfg.StartTimeout = p.host.startTimeout
@@ -225,15 +230,18 @@ func (p *pluginProcess) launch() (*pluginInstance, error) {
 	if err != nil {
 		killGroup(cmd)
 		client.Kill()
+		child.Done()
 		return nil, startError(err, cmd, tail)
 	}
-	inst := &pluginInstance{proc: p, client: client, cmd: cmd, checker: checker, pid: cmd.Process.Pid, stderr: tail}
+	child.Started(cmd.Process.Pid)
+	inst := &pluginInstance{proc: p, client: client, cmd: cmd, checker: checker, pid: cmd.Process.Pid, stderr: tail, child: child}
 	ctx, cancel := context.WithTimeout(context.Background(), p.host.startTimeout)
 	defer cancel()
 	inst.info, err = checker.Info(ctx)
 	if err != nil {
 		killGroup(cmd)
 		client.Kill()
+		child.Done()
 		return nil, startError(err, cmd, tail)
 	}
 	return inst, nil
@@ -298,6 +306,7 @@ func (in *pluginInstance) fail(why string, kill bool) *failure {
 				killGroup(in.cmd)
 			}
 			in.client.Kill()
+			in.child.Done()
 			f.reason = in.postMortem(why)
 			close(f.done)
 		}
@@ -342,6 +351,7 @@ func (in *pluginInstance) postMortem(why string) string {
 // ctx ends first, it kills the process and still waits. It reports
 // whether the process exited on its own.
 func (in *pluginInstance) exitGracefully(ctx context.Context) bool {
+	defer in.child.Done()
 	if ctx.Err() != nil {
 		killGroup(in.cmd)
 		in.client.Kill()

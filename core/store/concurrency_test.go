@@ -8,18 +8,15 @@ import (
 	"time"
 )
 
-// TestConcurrentWritersAndReaders runs batched result writers, synchronous
-// state changes, an outbox worker and readers at once (run it with -race)
-// and then counts every row.
+// TestConcurrentWritersAndReaders runs result producers committing batches,
+// synchronous state changes, an outbox worker and readers at once (run it
+// with -race) and then counts every row.
 func TestConcurrentWritersAndReaders(t *testing.T) {
 	s := openTest(t, Options{Now: fixedClock(t0)})
 	ctx := testCtx(t)
-	w, err := s.NewWriter(WriterOptions{MaxDelay: 10 * time.Millisecond, MaxBatch: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
 	const (
 		producers, results = 3, 200 // results per producer, each its own check
+		batch              = 15     // results per Commit (the last one shorter)
 		changers, changes  = 2, 50
 	)
 	var (
@@ -30,8 +27,12 @@ func TestConcurrentWritersAndReaders(t *testing.T) {
 	)
 	for p := range producers {
 		writers.Go(func() {
-			for n := range results {
-				if err := w.Add(ctx, result(fmt.Sprintf("load-%d", p), n)); err != nil {
+			for n := 0; n < results; n += batch {
+				var rs []Result
+				for i := n; i < min(n+batch, results); i++ {
+					rs = append(rs, result(fmt.Sprintf("load-%d", p), i))
+				}
+				if _, err := s.Commit(ctx, resultsBatch(rs...)); err != nil {
 					errs <- err
 					return
 				}
@@ -119,14 +120,8 @@ func TestConcurrentWritersAndReaders(t *testing.T) {
 	}
 
 	writers.Wait()
-	if err := w.Flush(ctx); err != nil {
-		t.Fatal(err)
-	}
 	close(stop)
 	others.Wait()
-	if err := w.Close(ctx); err != nil {
-		t.Fatal(err)
-	}
 	close(errs)
 	for err := range errs {
 		t.Error(err)
@@ -140,6 +135,12 @@ func TestConcurrentWritersAndReaders(t *testing.T) {
 	} {
 		if n := count(t, s, table); n != want {
 			t.Errorf("%s has %d rows, want %d", table, n, want)
+		}
+	}
+	for p := range producers {
+		id := fmt.Sprintf("load-%d", p)
+		if st, err := s.State(ctx, id); err != nil || st.Output != fmt.Sprintf("run %d", results-1) {
+			t.Errorf("state of %s is %q (%v), want its last run", id, st.Output, err)
 		}
 	}
 	if sent != changers*changes {

@@ -21,10 +21,12 @@ import (
 const crashChildEnv = "VAKT_STORE_CRASH_CHILD"
 
 // TestDurabilityAfterKill runs a child process (this test binary again) that
-// records state changes with notifications as fast as it can, while a Writer
-// commits batches of results, and prints the ids of every change as soon as
-// RecordChange returns. The parent kills it with SIGKILL mid-stream,
-// re-opens the file and must find every printed change and notification.
+// records state changes with notifications as fast as it can, while another
+// goroutine commits batches of results with Commit; it prints the ids of
+// every change as soon as RecordChange returns and the count of results as
+// soon as Commit does. The parent kills it with SIGKILL mid-stream,
+// re-opens the file and must find every printed change, notification and
+// result.
 func TestDurabilityAfterKill(t *testing.T) {
 	if path := os.Getenv(crashChildEnv); path != "" {
 		crashChild(path)
@@ -45,11 +47,20 @@ func TestDurabilityAfterKill(t *testing.T) {
 
 	type printed struct{ transition, notification int64 }
 	var seen []printed
+	results := 0 // results 0..results-1 were printed as committed
 	const killAfter = 150
 	killed := false
 	lines := bufio.NewScanner(out)
 	for lines.Scan() {
 		fields := strings.Fields(lines.Text())
+		if len(fields) == 2 && fields[0] == "results" {
+			end, err := strconv.Atoi(fields[1])
+			if err != nil || end <= results {
+				t.Fatalf("bad line from the child: %q after results %d", lines.Text(), results)
+			}
+			results = end
+			continue
+		}
 		if len(fields) != 3 || fields[0] != "committed" {
 			continue // the test framework's own output
 		}
@@ -59,7 +70,7 @@ func TestDurabilityAfterKill(t *testing.T) {
 			t.Fatalf("bad line from the child: %q", lines.Text())
 		}
 		seen = append(seen, printed{tid, nid})
-		if len(seen) == killAfter && !killed {
+		if len(seen) >= killAfter && results > 0 && !killed {
 			if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 				t.Fatal(err)
 			}
@@ -104,7 +115,18 @@ func TestDurabilityAfterKill(t *testing.T) {
 			t.Fatalf("state of %s is from %s, older than its committed transition at %s", tr.CheckID, st.LastCheck, tr.Time)
 		}
 	}
-	t.Logf("%d changes printed (killed after %d), all found", len(seen), killAfter)
+	if n := count(t, s, "perf_raw"); n < 3*results {
+		t.Fatalf("%d raw samples, fewer than the %d of the %d results printed as committed", n, 3*results, results)
+	}
+	last := result(fmt.Sprintf("load-%d", (results-1)%20), results-1)
+	st, err := s.State(ctx, last.State.CheckID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.LastCheck.Before(last.State.LastCheck) {
+		t.Fatalf("state of %s is from %s, older than its result committed at %s", st.CheckID, st.LastCheck, last.State.LastCheck)
+	}
+	t.Logf("%d changes and %d results printed (killed after %d changes), all found", len(seen), results, killAfter)
 }
 
 // crashChild writes until it is killed, or gives up after two minutes so a
@@ -117,16 +139,17 @@ func crashChild(path string) {
 		fmt.Fprintln(os.Stderr, "child:", err)
 		os.Exit(3)
 	}
-	w, err := s.NewWriter(WriterOptions{MaxDelay: 5 * time.Millisecond, MaxBatch: 50})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "child:", err)
-		os.Exit(3)
-	}
-	go func() { // background load: results the kill may lose
-		for n := 0; ctx.Err() == nil; n++ {
-			if err := w.Add(ctx, result(fmt.Sprintf("load-%d", n%20), n)); err != nil {
-				return
+	go func() { // background load: batches of 50 results, as the group committer writes them
+		for n := 0; ctx.Err() == nil; n += 50 {
+			var rs []Result
+			for i := n; i < n+50; i++ {
+				rs = append(rs, result(fmt.Sprintf("load-%d", i%20), i))
 			}
+			if _, err := s.Commit(ctx, resultsBatch(rs...)); err != nil {
+				fmt.Fprintln(os.Stderr, "child:", err)
+				os.Exit(3)
+			}
+			fmt.Printf("results %d\n", n+50)
 		}
 	}()
 	for i := 0; ctx.Err() == nil; i++ {

@@ -12,8 +12,9 @@ import (
 	"github.com/vakt/vakt/core/store"
 )
 
-// The daemon's use of the store: results through a Writer, a state change
-// and its notification through RecordChange, and an outbox worker.
+// The daemon's use of the store: results committed in batches with Commit
+// (the engine's group committer gathers them), a state change and its
+// notification through RecordChange, and an outbox worker.
 func Example() {
 	dir, err := os.MkdirTemp("", "vakt-example")
 	if err != nil {
@@ -31,12 +32,16 @@ func Example() {
 	state := store.CheckState{CheckID: "web01.http", State: check.Critical, Type: store.Hard, Attempt: 3,
 		Level: check.LevelError, Output: "HTTP CRITICAL - 503", LastCheck: now, LastChange: now, LastHardChange: now}
 
-	// Every result: batched.
-	w, err := s.NewWriter(store.WriterOptions{})
-	if err != nil {
+	// Every result: gathered into a batch, validated item by item, and
+	// committed in one transaction.
+	batch := store.Batch{
+		States: []store.CheckState{state},
+		Perf:   []store.PerfSamples{{CheckID: state.CheckID, At: state.LastCheck, Values: []store.PerfValue{{Label: "time", Value: 0.25, UOM: "s"}}}},
+	}
+	if err := batch.Validate(); err != nil {
 		panic(err)
 	}
-	if err := w.Add(ctx, store.Result{State: state, Perf: []store.PerfValue{{Label: "time", Value: 0.25, UOM: "s"}}}); err != nil {
+	if _, err := s.Commit(ctx, batch); err != nil {
 		panic(err)
 	}
 
@@ -62,9 +67,6 @@ func Example() {
 		if err := s.MarkSent(ctx, n, time.Now()); err != nil {
 			panic(err)
 		}
-	}
-	if err := w.Close(ctx); err != nil {
-		panic(err)
 	}
 	samples, err := s.Samples(ctx, "web01.http", "time", now, now.Add(time.Second))
 	if err != nil {

@@ -306,41 +306,36 @@ func TestPerfdataInvalid(t *testing.T) {
 	}
 	noTime := okState("web", time.Time{})
 	tests := []struct {
-		name string
-		r    Result
-		want string
+		name      string
+		r         Result
+		want      string
+		wantBatch string // what Batch.Validate says, if not want
 	}{
-		{"NaN", res(PerfValue{Label: "load", Value: math.NaN()}), `perfdata "load": value NaN is not a finite number`},
-		{"+Inf", res(PerfValue{Label: "load", Value: math.Inf(1)}), "value +Inf"},
-		{"-Inf", res(PerfValue{Label: "load", Value: math.Inf(-1)}), "value -Inf"},
-		{"empty label", res(PerfValue{Label: "", Value: 1}), "perfdata label is empty"},
-		{"label with NUL", res(PerfValue{Label: "a\x00", Value: 1}), "NUL"},
-		{"unit not UTF-8", res(PerfValue{Label: "x", Value: 1, UOM: "\xff"}), "unit"},
-		{"unit too long", res(PerfValue{Label: "x", Value: 1, UOM: strings.Repeat("M", 33)}), "unit"},
-		{"perfdata without a time", Result{State: noTime, Perf: []PerfValue{{Label: "x", Value: 1}}}, "last check (the time of its perfdata) is not set"},
-		{"empty check id", Result{State: okState("", t0), Perf: []PerfValue{{Label: "x", Value: 1}}}, "check id is empty"},
-	}
-	w, err := s.NewWriter(WriterOptions{})
-	if err != nil {
-		t.Fatal(err)
+		{"NaN", res(PerfValue{Label: "load", Value: math.NaN()}), `perfdata "load": value NaN is not a finite number`, ""},
+		{"+Inf", res(PerfValue{Label: "load", Value: math.Inf(1)}), "value +Inf", ""},
+		{"-Inf", res(PerfValue{Label: "load", Value: math.Inf(-1)}), "value -Inf", ""},
+		{"empty label", res(PerfValue{Label: "", Value: 1}), "perfdata label is empty", ""},
+		{"label with NUL", res(PerfValue{Label: "a\x00", Value: 1}), "NUL", ""},
+		{"unit not UTF-8", res(PerfValue{Label: "x", Value: 1, UOM: "\xff"}), "unit", ""},
+		{"unit too long", res(PerfValue{Label: "x", Value: 1, UOM: strings.Repeat("M", 33)}), "unit", ""},
+		{"perfdata without a time", Result{State: noTime, Perf: []PerfValue{{Label: "x", Value: 1}}}, "last check (the time of its perfdata) is not set", "perfdata time is not set"},
+		{"empty check id", Result{State: okState("", t0), Perf: []PerfValue{{Label: "x", Value: 1}}}, "check id is empty", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := s.WriteResults(ctx, []Result{tt.r})
+			err := s.WriteResults(ctx, []Result{result("fine", 1), tt.r})
 			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("WriteResults = %v, want ErrInvalid mentioning %q", err, tt.want)
 			}
-			err = w.Add(ctx, tt.r)
-			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("Writer.Add = %v, want ErrInvalid mentioning %q", err, tt.want)
+			want := tt.want
+			if tt.wantBatch != "" {
+				want = tt.wantBatch
+			}
+			b := resultsBatch(tt.r)
+			if err := b.Validate(); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), want) {
+				t.Fatalf("Batch.Validate = %v, want ErrInvalid mentioning %q", err, want)
 			}
 		})
-	}
-	if err := w.Close(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if st := w.Stats(); st.Stored != 0 {
-		t.Fatalf("writer stored %d results, want 0", st.Stored)
 	}
 	for _, table := range []string{"perf_raw", "perf_series", "check_state"} {
 		if n := count(t, s, table); n != 0 {

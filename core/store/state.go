@@ -93,8 +93,8 @@ func validLevel(l check.Level) error {
 }
 
 // upsertState writes st unless the stored state has a later LastCheck, so a
-// Writer batch that commits late never overwrites a newer state written by
-// RecordChange.
+// Commit of a batch gathered earlier never overwrites a newer state written
+// by RecordChange or SaveState meanwhile.
 const upsertState = `
 INSERT INTO check_state (check_id, state, state_type, attempt, level, output, long_output,
 	last_check, last_change, last_hard_change, flapping, percent_change, acknowledged, perfdata, status)

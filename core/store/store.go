@@ -7,17 +7,19 @@
 // # Durability
 //
 // Every state change and every notification to send is written to the store
-// before it is acted on: RecordChange and RecordChanges, SaveState, Enqueue,
-// the outbox marks and the ack and downtime methods return only after their
-// transaction has committed. A crash or kill -9 loses at most the results still queued in a
-// Writer (the results in flight).
+// before it is acted on: RecordChange and RecordChanges, Commit, SaveState,
+// Enqueue, the outbox marks and the ack and downtime methods return only
+// after their transaction has committed. A crash or kill -9 loses nothing
+// the store has acknowledged; results its caller (the engine's group
+// committer) still holds are not the store's to keep.
 //
 // The database runs in WAL mode with synchronous=FULL on the one writing
 // connection: every commit is fsynced, so a committed state change survives
 // not only a killed process but also an operating system crash or a power
 // cut. That costs one fsync per commit, which is affordable because results
-// and perfdata, the only high-volume writes, are batched by a Writer into one
-// transaction every few hundred milliseconds or thousand results.
+// and perfdata, the only high-volume writes, reach the store through Commit
+// as one Batch (states, perfdata, transitions and deletions) per transaction,
+// gathered by the engine's group committer.
 //
 // # Connections
 //
@@ -69,14 +71,13 @@ var (
 	// ErrLeaseLost is returned when an outbox row is marked by a worker
 	// whose claim is no longer the current one.
 	ErrLeaseLost = errors.New("outbox lease lost")
-	// ErrClosed is returned by a Writer after Close.
-	ErrClosed = errors.New("writer closed")
 )
 
 // Options tune a Store. The zero value gives the documented defaults.
 type Options struct {
-	// Logger receives commit failures of Writers and maintenance notes.
-	// The zero Logger discards everything.
+	// Logger is for the store's own notes. The store logs nothing at
+	// present (every failure is returned to the caller); the field stays
+	// so that callers need not change when it does.
 	Logger zerolog.Logger
 	// BusyTimeout is how long a statement waits for a lock held by another
 	// process before failing. Default 10s.
@@ -89,8 +90,8 @@ type Options struct {
 	// Default 400 days.
 	RollupRetention time.Duration
 	// RollupDelay is how far behind now Downsample stops, so that results
-	// still being run or queued in a Writer land in raw data before their
-	// bucket is rolled up. Default 10 minutes.
+	// still being run or waiting for their group commit land in raw data
+	// before their bucket is rolled up. Default 10 minutes.
 	RollupDelay time.Duration
 	// Outbox sets the retry policy of failed notifications.
 	Outbox OutboxPolicy
@@ -155,12 +156,10 @@ type Store struct {
 	write  *sql.DB // exactly one connection: SQLite has one writer anyway
 	read   *sql.DB // query_only connections
 	opts   Options
-	log    zerolog.Logger
 	series seriesCache
 
-	mu      sync.Mutex
-	closed  bool
-	writers map[*Writer]struct{}
+	mu     sync.Mutex
+	closed bool
 }
 
 // Open opens or creates the store at path, a file name (not a URI), and
@@ -214,12 +213,10 @@ func open(ctx context.Context, path string, opts Options, steps []migration) (*S
 	write.SetConnMaxIdleTime(0)
 
 	s := &Store{
-		path:    abs,
-		write:   write,
-		opts:    opts,
-		log:     opts.Logger,
-		series:  seriesCache{ids: map[seriesKey]seriesEntry{}},
-		writers: map[*Writer]struct{}{},
+		path:   abs,
+		write:  write,
+		opts:   opts,
+		series: seriesCache{ids: map[seriesKey]seriesEntry{}},
 	}
 	if err := write.PingContext(ctx); err != nil {
 		_ = write.Close()
@@ -313,8 +310,7 @@ func classifyOpenError(err error) error {
 // Path is the absolute file name of the database.
 func (s *Store) Path() string { return s.path }
 
-// Close closes every Writer still open (committing what they hold) and then
-// the database. It is safe to call more than once.
+// Close closes the database. It is safe to call more than once.
 func (s *Store) Close() error {
 	s.mu.Lock()
 	if s.closed {
@@ -322,18 +318,9 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.closed = true
-	writers := make([]*Writer, 0, len(s.writers))
-	for w := range s.writers {
-		writers = append(writers, w)
-	}
 	s.mu.Unlock()
 
 	var errs []error
-	for _, w := range writers {
-		if err := w.Close(context.Background()); err != nil {
-			errs = append(errs, err)
-		}
-	}
 	if err := s.read.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("read pool: %w", err))
 	}

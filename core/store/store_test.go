@@ -332,7 +332,7 @@ func TestCloseTwice(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatalf("second Close: %v", err)
 	}
-	if _, err := s.NewWriter(WriterOptions{}); err == nil {
-		t.Fatal("NewWriter on a closed store succeeded")
+	if _, err := s.Commit(context.Background(), resultsBatch(result("web", 1))); err == nil {
+		t.Fatal("Commit on a closed store succeeded")
 	}
 }
