@@ -18,6 +18,12 @@ func (d *Daemon) runCheck(ctx context.Context, id string) schedule.Next {
 		return schedule.Normal // removed by a reload while it was due
 	}
 	res := l.runner.Run(ctx, c)
+	if ctx.Err() != nil {
+		// Cut short by shutdown (the scheduler's stop grace): not a
+		// result of the check.
+		d.log.Warn().Str("check", id).Msg("run cut short by shutdown: result dropped")
+		return schedule.Normal
+	}
 	st, err := d.engine.Apply(id, res)
 	switch {
 	case errors.Is(err, state.ErrUnknownCheck):

@@ -46,8 +46,10 @@ func (n Next) String() string {
 // run; any value other than Retry counts as Normal. The scheduler never calls
 // Run for one ID while an earlier call for that ID is still running. ctx
 // carries the values of the context given to Scheduler.Run but is not
-// cancelled with it: a run in progress at shutdown finishes (so it records a
-// real result, not "cancelled"), which means Run must bound its own time.
+// cancelled with it at once: a run in progress at shutdown gets
+// Options.StopGrace to finish (so it records a real result, not
+// "cancelled"), then ctx is cancelled so that a hung plugin cannot hold
+// the shutdown; Run must bound its own time otherwise.
 type Runner interface {
 	Run(ctx context.Context, id string) Next
 }
@@ -163,7 +165,14 @@ type Options struct {
 	Clock Clock
 	// Logger receives reloads and runner panics; the zero Logger discards.
 	Logger zerolog.Logger
+	// StopGrace is how long runs in progress get to finish once Run's
+	// context ends, before their context is cancelled; 0 means
+	// DefaultStopGrace.
+	StopGrace time.Duration
 }
+
+// DefaultStopGrace is the default Options.StopGrace.
+const DefaultStopGrace = 5 * time.Second
 
 // check is the scheduler's record of one check. It is kept small: a daemon
 // holds one per check, 100,000 of them or more.
@@ -190,6 +199,7 @@ type Scheduler struct {
 	clock       Clock
 	log         zerolog.Logger
 	concurrency int
+	stopGrace   time.Duration
 	wake        chan struct{} // tells Run the heap changed; holds at most one signal
 	workers     sync.WaitGroup
 
@@ -221,7 +231,11 @@ func New(opts Options) (*Scheduler, error) {
 	if opts.Clock == nil {
 		opts.Clock = SystemClock()
 	}
+	if opts.StopGrace <= 0 {
+		opts.StopGrace = DefaultStopGrace
+	}
 	return &Scheduler{
+		stopGrace:   opts.StopGrace,
 		runner:      opts.Runner,
 		clock:       opts.Clock,
 		log:         opts.Logger,
@@ -374,7 +388,8 @@ func (s *Scheduler) Stats() Stats {
 }
 
 // Run runs checks as they come due until ctx is cancelled, then starts no
-// more runs, waits for the runs in progress to finish and returns nil.
+// more runs, waits for the runs in progress to finish (cancelling their
+// context after Options.StopGrace) and returns nil.
 // Queued runs that had not started are put back on the schedule, so Run may
 // be called again later. It returns ErrAlreadyRunning if Run is already
 // running.
@@ -387,12 +402,15 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	s.started, s.stopping = true, false
 	s.mu.Unlock()
 
-	runCtx := context.WithoutCancel(ctx)
+	runCtx, cancelRuns := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelRuns()
 	timer := s.clock.NewTimer()
 	defer timer.Stop()
 	for {
 		if ctx.Err() != nil { // select below picks at random among ready cases
+			grace := time.AfterFunc(s.stopGrace, cancelRuns)
 			s.stop()
+			grace.Stop()
 			return nil
 		}
 		s.mu.Lock()
