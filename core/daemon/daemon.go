@@ -229,7 +229,7 @@ func addrOf(ln net.Listener) string {
 
 // Run runs checks, serves the listeners and lets time pass for the state
 // machine until ctx is cancelled. Then it stops taking passive results, lets
-// the runs in progress finish, commits what the Writer holds and closes the
+// the runs in progress finish, commits what the engine holds and closes the
 // store. A Daemon runs once.
 func (d *Daemon) Run(ctx context.Context) error {
 	if !d.running.CompareAndSwap(false, true) {

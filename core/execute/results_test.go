@@ -63,6 +63,6 @@ func TestRunResults(t *testing.T) {
 		state := check.Warning
 		res := run(t, context.Background(), e, Job{Check: "ntp", Host: "h", Argv: sh("sleep 30"),
 			Timeout: 200 * time.Millisecond, TimeoutState: &state, Results: ntp})
-		assertResult(t, res, want{state: check.Warning, exitCode: -1, output: "(Check timed out after 0.2 s)", timedOut: true})
+		assertResult(t, res, want{state: check.Warning, exitCode: -1, output: "(Service check timed out after 0.20 seconds)", timedOut: true})
 	})
 }
