@@ -2,15 +2,16 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"time"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 
-	"github.com/vakt/vakt/core/config"
+	"github.com/vakt/vakt/core/definitions"
 	"github.com/vakt/vakt/core/execute"
+	"github.com/vakt/vakt/plugins/builtin"
 )
 
 // pluginClose bounds how long stopping the plugin processes may take.
@@ -20,7 +21,7 @@ const pluginClose = 10 * time.Second
 // its plugin checks; the host's plugin processes keep running for the run
 // that follows. Close stops them.
 type loaded struct {
-	cfg     *config.Config
+	set     *definitions.Set
 	plugins *execute.PluginHost
 	log     zerolog.Logger
 }
@@ -28,10 +29,14 @@ type loaded struct {
 // Close stops the plugin processes, waiting at most pluginClose. A plugin
 // that does not stop is logged; it does not change the run's result.
 func (l *loaded) Close() {
+	closePlugins(l.plugins, l.log)
+}
+
+func closePlugins(h *execute.PluginHost, log zerolog.Logger) {
 	ctx, cancel := context.WithTimeout(context.Background(), pluginClose)
 	defer cancel()
-	if err := l.plugins.Close(ctx); err != nil {
-		l.log.Warn().Err(err).Msg("stopping plugin processes")
+	if err := h.Close(ctx); err != nil {
+		log.Warn().Err(err).Msg("stopping plugin processes")
 	}
 }
 
@@ -40,33 +45,35 @@ func addPluginDirFlag(cmd *cobra.Command, dirs *[]string) {
 	cmd.Flags().StringArrayVar(dirs, "plugin-dir", nil, "a folder of third-party plugins (vakt-plugin-NAME); repeatable")
 }
 
-// loadChecks loads the HCL files at paths and checks every plugin check's
-// config block against its plugin's schema. Diagnostics go to diagOut;
-// with errors it returns a nil *loaded and the number of errors.
-func loadChecks(ctx context.Context, log zerolog.Logger, paths, pluginDirs []string, diagOut io.Writer) (*loaded, int, error) {
-	loader := config.NewLoader()
-	cfg, diags := loader.Load(paths...)
-	if cfg == nil || diags.HasErrors() {
-		return nil, len(diags.Errs()), writeDiags(loader, diagOut, diags)
-	}
-	host := execute.NewPluginHost(execute.PluginOptions{Log: log, Dirs: pluginDirs, ConfigRoots: paths})
-	diags = append(diags, host.Validate(ctx, cfg)...)
-	l := &loaded{cfg: cfg, plugins: host, log: log}
-	if err := writeDiags(loader, diagOut, diags); err != nil {
-		l.Close()
-		return nil, 0, err
-	}
-	if diags.HasErrors() {
-		l.Close()
-		return nil, len(diags.Errs()), nil
-	}
-	return l, 0, nil
+// newPluginHost is execute.NewPluginHost serving the built-in plugins of
+// this binary.
+func newPluginHost(opts execute.PluginOptions) *execute.PluginHost {
+	opts.Builtins = builtin.Names()
+	return execute.NewPluginHost(opts)
 }
 
-// writeDiags renders diagnostics, if any, with the loader's source lines.
-func writeDiags(loader *config.Loader, w io.Writer, diags hcl.Diagnostics) error {
-	if len(diags) == 0 {
-		return nil
+// loadChecks loads the HCL files at paths through the one load path
+// (definitions.Load, as `vakt run` and reload do), which checks every
+// plugin check's config block against its plugin's schema. Diagnostics and
+// warnings go to diagOut; with errors it returns a nil *loaded and the
+// number of errors.
+func loadChecks(ctx context.Context, log zerolog.Logger, paths, pluginDirs []string, diagOut io.Writer) (*loaded, int, error) {
+	host := newPluginHost(execute.PluginOptions{Log: log, Dirs: pluginDirs, ConfigRoots: paths})
+	res := definitions.Load(ctx, definitions.Options{Paths: paths, Plugins: host})
+	l := &loaded{set: res.Set, plugins: host, log: log}
+	if _, err := io.WriteString(diagOut, res.Text); err != nil {
+		l.Close()
+		return nil, 0, fmt.Errorf("writing diagnostics: %w", err)
 	}
-	return loader.WriteDiagnostics(w, diags) // its error says what it was doing
+	for _, w := range res.Warnings {
+		if _, err := fmt.Fprintf(diagOut, "warning: %s\n", w); err != nil {
+			l.Close()
+			return nil, 0, fmt.Errorf("writing diagnostics: %w", err)
+		}
+	}
+	if res.Set == nil {
+		l.Close()
+		return nil, res.Errors(), nil
+	}
+	return l, 0, nil
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -26,12 +25,8 @@ does not start is listed with the reason, and the exit code is 1.`,
 			if err != nil {
 				return err
 			}
-			host := execute.NewPluginHost(execute.PluginOptions{Log: log, Dirs: pluginDirs, ConfigRoots: args})
-			defer func() {
-				ctx, cancel := context.WithTimeout(context.Background(), pluginClose)
-				defer cancel()
-				_ = host.Close(ctx)
-			}()
+			host := newPluginHost(execute.PluginOptions{Log: log, Dirs: pluginDirs, ConfigRoots: args})
+			defer closePlugins(host, log)
 			if failed := writePlugins(cmd.OutOrStdout(), host.List(cmd.Context())); failed > 0 {
 				return exitError{code: 1}
 			}

@@ -26,7 +26,7 @@ func newValidateCmd(g *globals) *cobra.Command {
 				return exitError{code: 1}
 			}
 			defer l.Close()
-			fmt.Fprintf(cmd.OutOrStdout(), "ok: %d hosts, %d checks\n", len(l.cfg.Hosts), len(l.cfg.Checks))
+			fmt.Fprintf(cmd.OutOrStdout(), "ok: %d hosts, %d checks\n", l.set.Hosts(), l.set.Len())
 			return nil
 		},
 	}

@@ -88,11 +88,11 @@ func decodeStatus(row store.CheckState) (savedStatus, error) {
 // result.
 func (d *Daemon) runCheck(ctx context.Context, id string) schedule.Next {
 	l := d.cfg.Load()
-	c, ok := l.byID[id]
+	def, ok := l.byID[id]
 	if !ok {
 		return schedule.Normal // removed by a reload while it was due
 	}
-	res := l.runner.Run(ctx, c)
+	res := l.runner.Run(ctx, def.Job)
 	st, err := d.apply(ctx, id, res)
 	if err != nil {
 		if errors.Is(err, state.ErrUnknownCheck) {
