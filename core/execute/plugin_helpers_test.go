@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/rs/zerolog"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
@@ -293,21 +292,6 @@ func assertPluginResult(t testing.TB, got check.Result, want pluginResult) {
 	if got.Start.IsZero() || got.Duration <= 0 {
 		t.Errorf("result of %s/%s: Start %v, Duration %v; want both set", got.Host, got.Check, got.Start, got.Duration)
 	}
-}
-
-// renderDiagnostics writes each diagnostic as "file:line:col: summary:
-// detail", with dir cut from file names.
-func renderDiagnostics(diags hcl.Diagnostics, dir string) []string {
-	var out []string
-	for _, d := range diags {
-		where := "?"
-		if d.Subject != nil {
-			name, _ := filepath.Rel(dir, d.Subject.Filename)
-			where = fmt.Sprintf("%s:%d:%d", name, d.Subject.Start.Line, d.Subject.Start.Column)
-		}
-		out = append(out, fmt.Sprintf("%s: %s: %s", where, d.Summary, d.Detail))
-	}
-	return out
 }
 
 // runningPID returns the pid of the running process of the plugin c uses,
