@@ -324,7 +324,7 @@ func TestSameDiagnosticsEverywhere(t *testing.T) {
 	}
 	packs := []struct {
 		name, src, text string
-		errors         int
+		errors          int
 	}{
 		{"interval of 400 days", `check "fine" {
   command = ["/bin/true"]
