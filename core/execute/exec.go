@@ -10,6 +10,11 @@
 // binary and third-party vakt-plugin-NAME executables): one long-lived
 // process per plugin, shared by all its checks, restarted with backoff
 // when it fails. Both yield the same check.Result.
+//
+// What runs is a Job: plain data (it survives a JSON round trip) of either
+// kind, a command or a plugin call with its config already decoded, which
+// Runner runs with the runner of its kind. Nothing here knows HCL or the
+// configuration: core/definitions makes the jobs.
 package execute
 
 import (
