@@ -50,7 +50,7 @@ type loaded struct {
 // configuration with errors is a *ConfigError.
 func (d *Daemon) load(ctx context.Context) (*loaded, error) {
 	src, _ := d.opts.Plugins.(definitions.SchemaSource)
-	res := definitions.Load(ctx, definitions.Options{Paths: d.opts.Checks, Plugins: src})
+	res := definitions.Load(ctx, definitions.Options{Paths: d.opts.Checks, Plugins: src, FreeOSMemory: true})
 	if res.Set == nil {
 		return nil, &ConfigError{Diagnostics: res.Diagnostics, Text: res.Text}
 	}
