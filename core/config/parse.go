@@ -14,7 +14,7 @@ import (
 // grows that slice by copying it over and over, which made loading 100,000
 // checks allocate some 19 KB of tokens a check. Parsing a few top-level
 // blocks at a time keeps the slices small and short-lived.
-const parseChunkSize = 4 << 10
+const parseChunkSize = 1 << 10
 
 // parseFile parses one configuration file as hclsyntax.ParseConfig does,
 // a few top-level blocks at a time: the file is cut at line starts that
