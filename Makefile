@@ -48,6 +48,8 @@ bench: deps build
 	$(GO) test -run '^$$' -bench Schedule100k -benchtime 1x ./core/schedule
 	$(GO) test -run '^$$' -bench . ./core/store ./core/config
 	$(GO) test -run '^$$' -bench Import50k -benchtime 1x ./core/importer/nagios
+	$(GO) test -run '^$$' -bench Load100k -benchtime 1x ./core/definitions
+	$(GO) test -run '^$$' -bench Validate100k -benchtime 1x ./cmd/vakt
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseOutput -fuzztime 30s ./core/check

@@ -8,8 +8,11 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/vakt/vakt/testdata/bigpack"
 )
 
 const packSize = 1000
@@ -65,4 +68,42 @@ func rawForkExec(b *testing.B, concurrency int) {
 		}()
 	}
 	wg.Wait()
+}
+
+// validateGoal is what `vakt validate` of 100,000 exec checks may take.
+const validateGoal = 2 * time.Second
+
+// BenchmarkValidate100k runs `vakt validate` (the built binary, as a
+// user does) on 100,000 exec checks loaded from HCL (bigpack: 1,000 hosts
+// x 100 checks in 100 files) and reports its wall time, CPU time and peak
+// RSS beside the goal.
+func BenchmarkValidate100k(b *testing.B) {
+	bin, err := vaktBinary()
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	if err := bigpack.Write(dir, 1000, 100); err != nil {
+		b.Fatal(err)
+	}
+	var elapsed, cpu time.Duration
+	var rss int64
+	for b.Loop() {
+		cmd := exec.Command(bin, "validate", dir)
+		start := time.Now()
+		out, err := cmd.CombinedOutput()
+		elapsed += time.Since(start)
+		if err != nil || string(out) != "ok: 1000 hosts, 100000 checks\n" {
+			b.Fatalf("vakt validate: %v\n%s", err, out)
+		}
+		ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+		cpu += time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+		rss = max(rss, ru.Maxrss<<10)
+	}
+	n := float64(b.N)
+	b.ReportMetric(elapsed.Seconds()/n, "s/validate")
+	b.ReportMetric(cpu.Seconds()/n, "cpu-s/validate")
+	b.ReportMetric(float64(rss)/(1<<20), "MB-peak-rss")
+	b.Logf("vakt validate of 100,000 exec checks: %.2f s (%.2f s of CPU), peak RSS %.0f MB; goal: under %s",
+		elapsed.Seconds()/n, cpu.Seconds()/n, float64(rss)/(1<<20), validateGoal)
 }

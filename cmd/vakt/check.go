@@ -57,7 +57,7 @@ so it is when the folders hold no check at all.`,
 				return exitError{code: 3}
 			}
 			defer l.Close()
-			if len(l.cfg.Checks) == 0 {
+			if l.set.Len() == 0 {
 				// A CI job pointed at the wrong folder must not pass.
 				fmt.Fprintf(cmd.ErrOrStderr(), "no checks found in %s; nothing was run\n", strings.Join(args, ", "))
 				return exitError{code: 3}
@@ -77,8 +77,8 @@ so it is when the folders hold no check at all.`,
 
 			ex := execute.NewExec(log)
 			ex.Procs = tracker
-			r := &runner.Runner{Config: l.cfg, Exec: ex, Plugins: l.plugins}
-			results := r.RunAll(ctx, l.cfg.Checks, concurrency)
+			r := &execute.Runner{Exec: ex, Plugins: l.plugins}
+			results := runner.RunAll(ctx, r, l.set.Jobs(), concurrency)
 			if err := report.Write(out, format, results, report.Options{Verbose: verbose}); err != nil {
 				return err
 			}

@@ -303,3 +303,70 @@ func writeFile(t testing.TB, path, text string) {
 		t.Fatal(err)
 	}
 }
+
+// TestSameDiagnosticsEverywhere: validate, check and run read checks.d
+// along one load path, so a bad pack gives each of them the same
+// diagnostics, including what only the scheduler used to refuse (an
+// interval of 400 days), followed by each command's own summary line.
+func TestSameDiagnosticsEverywhere(t *testing.T) {
+	dir := newDaemonDir(t)
+	file := filepath.Join(dir.checks, "checks.hcl")
+	commands := []struct {
+		name string
+		args []string
+		code int
+		tail string
+	}{
+		{"validate", []string{"validate", dir.checks}, 1, "%d error(s) found\n"},
+		{"check", []string{"check", dir.checks}, 3, "%d error(s) found; nothing was run\n"},
+		{"run", []string{"run", "--checks-dir", dir.checks, "--state-dir", dir.state, "--listen", "off", "--bb-listen", "off"},
+			1, "vakt: %d error(s) in " + dir.checks + "; not started\n"},
+	}
+	packs := []struct {
+		name, src, text string
+		errors          int
+	}{
+		{"interval of 400 days", `check "fine" {
+  command = ["/bin/true"]
+}
+check "yearly" {
+  command  = ["/bin/true"]
+  interval = "400d"
+}
+`, file + `:4:1: error: Interval too long
+  4 | check "yearly" {
+    | ^^^^^^^^^^^^^^
+  Check localhost/yearly: interval (9600h0m0s) and retry_interval (1m0s) may be at most 8784h0m0s.
+`, 1},
+		{"loader errors", `check "typo" {
+  command  = ["/bin/true"]
+  timeout  = "5x"
+}
+check "nowhere" {
+  host    = "web9"
+  command = ["/bin/true"]
+}
+`, file + `:3:14: error: Invalid duration
+  3 |   timeout  = "5x"
+    |              ^^^^
+  "5x" is not a duration: write a number and a unit (s, m, h, d), like "30s", "5m", "1h30m" or "1d".
+
+` + file + `:6:13: error: Unknown host
+  6 |   host    = "web9"
+    |             ^^^^^^
+  No host "web9" is declared.
+`, 2},
+	}
+	for _, p := range packs {
+		writeFile(t, file, p.src)
+		for _, c := range commands {
+			t.Run(p.name+"/"+c.name, func(t *testing.T) {
+				code, stdout, stderr := vakt(t, c.args...)
+				want := p.text + fmt.Sprintf(c.tail, p.errors)
+				if code != c.code || stdout != "" || stderr != want {
+					t.Errorf("exit code %d, stdout %q, stderr:\n%s\nwant exit code %d and:\n%s", code, stdout, stderr, c.code, want)
+				}
+			})
+		}
+	}
+}

@@ -99,7 +99,7 @@ func finishImport(cmd *cobra.Command, g *globals, f *importFlags, res *importer.
 	}
 	hosts, checks := 0, 0
 	if l != nil {
-		hosts, checks = len(l.cfg.Hosts), len(l.cfg.Checks)
+		hosts, checks = l.set.Hosts(), l.set.Len()
 		l.Close()
 	}
 	where := "written to " + dir

@@ -4,18 +4,15 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sort"
-	"strings"
 	"time"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 
-	"github.com/vakt/vakt/core/config"
 	"github.com/vakt/vakt/core/definitions"
 	"github.com/vakt/vakt/core/execute"
 	"github.com/vakt/vakt/core/procs"
+	"github.com/vakt/vakt/plugins/builtin"
 )
 
 // pluginClose bounds how long stopping the plugin processes may take.
@@ -25,7 +22,7 @@ const pluginClose = 10 * time.Second
 // its plugin checks; the host's plugin processes keep running for the run
 // that follows. Close stops them.
 type loaded struct {
-	cfg     *config.Config
+	set     *definitions.Set
 	plugins *execute.PluginHost
 	log     zerolog.Logger
 }
@@ -33,10 +30,14 @@ type loaded struct {
 // Close stops the plugin processes, waiting at most pluginClose. A plugin
 // that does not stop is logged; it does not change the run's result.
 func (l *loaded) Close() {
+	closePlugins(l.plugins, l.log)
+}
+
+func closePlugins(h *execute.PluginHost, log zerolog.Logger) {
 	ctx, cancel := context.WithTimeout(context.Background(), pluginClose)
 	defer cancel()
-	if err := l.plugins.Close(ctx); err != nil {
-		l.log.Warn().Err(err).Msg("stopping plugin processes")
+	if err := h.Close(ctx); err != nil {
+		log.Warn().Err(err).Msg("stopping plugin processes")
 	}
 }
 
@@ -54,79 +55,36 @@ func pluginDirList(dirs []string) []string {
 	return out
 }
 
-// parentDiagnostics warns of every host whose parent has no check tagged
-// host_alive = "true": its parent has no effect (see core/daemon).
-func parentDiagnostics(cfg *config.Config) hcl.Diagnostics {
-	names := make([]string, 0, len(cfg.Hosts))
-	for name := range cfg.Hosts {
-		names = append(names, name)
-	}
-	// In file order, as the loader's diagnostics.
-	sort.Slice(names, func(i, j int) bool {
-		a, b := cfg.Hosts[names[i]].DeclRange, cfg.Hosts[names[j]].DeclRange
-		if a.Filename != b.Filename {
-			return a.Filename < b.Filename
-		}
-		if a.Start.Byte != b.Start.Byte {
-			return a.Start.Byte < b.Start.Byte
-		}
-		return names[i] < names[j]
-	})
-	alive := map[string]bool{}
-	for _, c := range cfg.Checks {
-		if strings.EqualFold(c.Tags[definitions.HostAliveTag], "true") {
-			alive[c.Host] = true
-		}
-	}
-	var diags hcl.Diagnostics
-	for _, name := range names {
-		h := cfg.Hosts[name]
-		if h.Parent == "" || alive[h.Parent] {
-			continue
-		}
-		d := &hcl.Diagnostic{
-			Severity: hcl.DiagWarning,
-			Summary:  "Parent without a host_alive check",
-			Detail: fmt.Sprintf("Host %q has parent %q, which has no check tagged %s = \"true\": the parent has no effect on the checks of %q. Tag the check that says %q is reachable (a ping) with tags = { %s = \"true\" }.",
-				name, h.Parent, definitions.HostAliveTag, name, h.Parent, definitions.HostAliveTag),
-		}
-		if h.DeclRange.Filename != "" {
-			d.Subject = h.DeclRange.Ptr()
-		}
-		diags = append(diags, d)
-	}
-	return diags
+// newPluginHost is execute.NewPluginHost serving the built-in plugins of
+// this binary.
+func newPluginHost(opts execute.PluginOptions) *execute.PluginHost {
+	opts.Builtins = builtin.Names()
+	return execute.NewPluginHost(opts)
 }
 
-// loadChecks loads the HCL files at paths and checks every plugin check's
-// config block against its plugin's schema. Diagnostics go to diagOut;
-// with errors it returns a nil *loaded and the number of errors.
-// The plugin processes are registered with tracker, which may be nil.
+// loadChecks loads the HCL files at paths through the one load path
+// (definitions.Load, as `vakt run` and reload do), which checks every
+// plugin check's config block against its plugin's schema. Diagnostics and
+// warnings go to diagOut; with errors it returns a nil *loaded and the
+// number of errors. The plugin processes are registered with tracker,
+// which may be nil.
 func loadChecks(ctx context.Context, log zerolog.Logger, paths, pluginDirs []string, diagOut io.Writer, tracker *procs.Tracker) (*loaded, int, error) {
-	loader := config.NewLoader()
-	cfg, diags := loader.Load(paths...)
-	if cfg == nil || diags.HasErrors() {
-		return nil, len(diags.Errs()), writeDiags(loader, diagOut, diags)
-	}
-	host := execute.NewPluginHost(execute.PluginOptions{Log: log, Dirs: pluginDirList(pluginDirs), ConfigRoots: paths, Procs: tracker})
-	diags = append(diags, parentDiagnostics(cfg)...)
-	diags = append(diags, host.Validate(ctx, cfg)...)
-	l := &loaded{cfg: cfg, plugins: host, log: log}
-	if err := writeDiags(loader, diagOut, diags); err != nil {
+	host := newPluginHost(execute.PluginOptions{Log: log, Dirs: pluginDirList(pluginDirs), ConfigRoots: paths, Procs: tracker})
+	res := definitions.Load(ctx, definitions.Options{Paths: paths, Plugins: host})
+	l := &loaded{set: res.Set, plugins: host, log: log}
+	if _, err := io.WriteString(diagOut, res.Text); err != nil {
 		l.Close()
-		return nil, 0, err
+		return nil, 0, fmt.Errorf("writing diagnostics: %w", err)
 	}
-	if diags.HasErrors() {
+	for _, w := range res.Warnings {
+		if _, err := fmt.Fprintf(diagOut, "warning: %s\n", w); err != nil {
+			l.Close()
+			return nil, 0, fmt.Errorf("writing diagnostics: %w", err)
+		}
+	}
+	if res.Set == nil {
 		l.Close()
-		return nil, len(diags.Errs()), nil
+		return nil, res.Errors(), nil
 	}
 	return l, 0, nil
-}
-
-// writeDiags renders diagnostics, if any, with the loader's source lines.
-func writeDiags(loader *config.Loader, w io.Writer, diags hcl.Diagnostics) error {
-	if len(diags) == 0 {
-		return nil
-	}
-	return loader.WriteDiagnostics(w, diags) // its error says what it was doing
 }

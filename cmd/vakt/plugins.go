@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
@@ -41,12 +40,8 @@ when a folder named does not exist.`,
 			if missing {
 				return exitError{code: 1}
 			}
-			host := execute.NewPluginHost(execute.PluginOptions{Log: log, Dirs: dirs, ConfigRoots: args})
-			defer func() {
-				ctx, cancel := context.WithTimeout(context.Background(), pluginClose)
-				defer cancel()
-				_ = host.Close(ctx)
-			}()
+			host := newPluginHost(execute.PluginOptions{Log: log, Dirs: dirs, ConfigRoots: args})
+			defer closePlugins(host, log)
 			if failed := writePlugins(cmd.OutOrStdout(), host.List(cmd.Context())); failed > 0 {
 				return exitError{code: 1}
 			}

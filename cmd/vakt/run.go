@@ -431,7 +431,7 @@ variables over the file. Keys in the file are the flag names with _ for -
 			hup := make(chan os.Signal, 1)
 			signal.Notify(hup, syscall.SIGHUP)
 			defer signal.Stop(hup)
-			plugins := execute.NewPluginHost(execute.PluginOptions{
+			plugins := newPluginHost(execute.PluginOptions{
 				Log:         log.With().Str("component", "plugins").Logger(),
 				Dirs:        s.PluginDirs,
 				ConfigRoots: []string{s.ChecksDir},

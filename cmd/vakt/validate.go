@@ -27,12 +27,12 @@ func newValidateCmd(g *globals) *cobra.Command {
 				return exitError{code: 1}
 			}
 			defer l.Close()
-			if len(l.cfg.Checks) == 0 {
+			if l.set.Len() == 0 {
 				// As vakt check: a folder with no checks is a mistake.
 				fmt.Fprintf(cmd.ErrOrStderr(), "no checks found in %s\n", strings.Join(args, ", "))
 				return exitError{code: 3}
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "ok: %d hosts, %d checks\n", len(l.cfg.Hosts), len(l.cfg.Checks))
+			fmt.Fprintf(cmd.OutOrStdout(), "ok: %d hosts, %d checks\n", l.set.Hosts(), l.set.Len())
 			return nil
 		},
 	}

@@ -144,6 +144,12 @@ type resolver struct {
 
 	attrs    map[*hcl.Attribute]attrInfo
 	contexts map[*Host]*hcl.EvalContext
+	// values caches the value of each attribute that does not use host.*:
+	// a template's or defaults block's interval is evaluated once, not
+	// once per check that inherits it.
+	values map[*hcl.Attribute]cachedValue
+	// fields are checkFields(), made once.
+	fields []field
 
 	// syntaxErrors are the parser's errors: a block that contains one is
 	// incomplete, so what it lacks is not reported again.
@@ -160,7 +166,16 @@ func newResolver(lookupEnv func(string) (string, bool)) *resolver {
 		defaults:  map[string]*block{},
 		attrs:     map[*hcl.Attribute]attrInfo{},
 		contexts:  map[*Host]*hcl.EvalContext{},
+		values:    map[*hcl.Attribute]cachedValue{},
+		fields:    checkFields(),
 	}
+}
+
+// cachedValue is an attribute's value and whether it was usable; its
+// diagnostics were recorded when it was evaluated.
+type cachedValue struct {
+	v  cty.Value
+	ok bool
 }
 
 // resolve decodes the files into a Config; r.diags holds what went wrong.
@@ -667,7 +682,16 @@ func (r *resolver) value(a *hcl.Attribute, h *Host, ctx *hcl.EvalContext) (cty.V
 	if info.bad {
 		return cty.NilVal, false
 	}
-	if !info.usesHost || h == nil {
+	if !info.usesHost {
+		// The same for every host: evaluated once.
+		if c, done := r.values[a]; done {
+			return c.v, c.ok
+		}
+		v, ok := r.evaluate(a, ctx)
+		r.values[a] = cachedValue{v, ok}
+		return v, ok
+	}
+	if h == nil {
 		return r.evaluate(a, ctx)
 	}
 	mark := len(r.diags)

@@ -330,7 +330,7 @@ func setTags(c *Check, a *hcl.Attribute, v cty.Value) *hcl.Diagnostic {
 func (r *resolver) validateBlock(blk *block) {
 	scratch := &Check{Tags: map[string]string{}}
 	ctx := r.context(nil)
-	for _, f := range checkFields() {
+	for _, f := range r.fields {
 		a := blk.attrs[f.name]
 		if a == nil || r.attrs[a].usesHost {
 			continue
@@ -357,7 +357,7 @@ func (r *resolver) build(cb *block, layers []*block, run *block, h *Host) (*Chec
 		DeclRange:     cb.def,
 	}
 	ok := true
-	for _, f := range checkFields() {
+	for _, f := range r.fields {
 		if f.name == attrPlugin || f.name == attrTags {
 			continue // decided by run, and merged, below
 		}

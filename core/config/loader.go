@@ -11,7 +11,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
 // Loader reads checks.d files and remembers their source, so that
@@ -59,8 +58,9 @@ func (l *Loader) load(sources []source) (*Config, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	order := make(map[string]int, len(sources))
 	files := make([]parsedFile, 0, len(sources))
+	parsed := parseFiles(sources)
 	for i, s := range sources {
-		f, parseDiags := hclsyntax.ParseConfig(s.src, s.name, hcl.Pos{Line: 1, Column: 1})
+		f, parseDiags := parsed[i].file, parsed[i].diags
 		diags = append(diags, parseDiags...)
 		l.files[s.name] = f
 		order[s.name] = i

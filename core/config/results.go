@@ -20,22 +20,9 @@ import (
 // attrResults is the attribute that holds the result rules.
 const attrResults = "results"
 
-// ResultRule maps a plugin run to a state. A rule matches when every
-// condition it has holds; a rule with no condition matches any run (Big
-// Sister's "*").
-type ResultRule struct {
-	// ExitCode is the exit code to match; nil matches any.
-	ExitCode *int
-	// Output is matched against the plugin's output (the short output and
-	// the long output, joined by a newline; stderr when stdout was empty);
-	// nil matches any.
-	Output *regexp.Regexp
-	// State is the run's state when the rule matches.
-	State check.State
-	// Text, when not empty, becomes the short output; what the plugin
-	// printed moves to the long output.
-	Text string
-}
+// ResultRule is check.ResultRule: the rules are plain data that travel
+// with a check's job.
+type ResultRule = check.ResultRule
 
 // resultRuleKeys are the attributes of one rule.
 func resultRuleKeys() []string { return []string{"exit_code", "output", "state", "text"} }
@@ -91,11 +78,10 @@ func resultRule(v cty.Value) (ResultRule, string) {
 		if out.IsNull() || out.Type() != cty.String {
 			return rule, "output must be a regular expression (Go RE2 syntax) as a string."
 		}
-		re, err := regexp.Compile(out.AsString())
-		if err != nil {
+		if _, err := regexp.Compile(out.AsString()); err != nil {
 			return rule, fmt.Sprintf("output %q is not a regular expression: %v.", out.AsString(), err)
 		}
-		rule.Output = re
+		rule.Output = out.AsString()
 	}
 	st, ok := attrs["state"]
 	if !ok || st.IsNull() || st.Type() != cty.String {

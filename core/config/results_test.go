@@ -51,9 +51,7 @@ check "plain" { command = ["/bin/true"] }
 		if r.ExitCode != nil {
 			f.code = *r.ExitCode
 		}
-		if r.Output != nil {
-			f.re = r.Output.String()
-		}
+		f.re = r.Output
 		flats = append(flats, f)
 	}
 	want := []flat{

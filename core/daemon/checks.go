@@ -7,16 +7,15 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/rs/zerolog"
 
-	"github.com/vakt/vakt/core/config"
 	"github.com/vakt/vakt/core/definitions"
-	"github.com/vakt/vakt/core/runner"
+	"github.com/vakt/vakt/core/execute"
 )
 
 // ConfigError is a configuration that cannot be used: checks.d has errors.
 type ConfigError struct {
 	Diagnostics hcl.Diagnostics
 	// Text is the diagnostics rendered with file, line, column and the
-	// source line (config.Loader.WriteDiagnostics).
+	// source line (definitions.Result.Text).
 	Text string
 }
 
@@ -24,12 +23,14 @@ func (e *ConfigError) Error() string {
 	return "checks.d has errors:\n" + strings.TrimRight(e.Text, "\n")
 }
 
-// loaded is one loaded configuration and how its checks run.
+// loaded is one loaded configuration and how its jobs run. The
+// definitions are the engine's too (engine.Configure): this is the same
+// Set, not a copy.
 type loaded struct {
 	set    *definitions.Set
-	byID   map[string]*config.Check
-	runner *runner.Runner
-	// warnings are the loader's diagnostics and notes, as text.
+	runner *execute.Runner
+	// warnings are the loader's diagnostics (warnings), as text; notes
+	// what the load path found worth a warning besides.
 	warnings string
 	notes    []string
 }
@@ -37,26 +38,17 @@ type loaded struct {
 // load reads checks.d through the one load path (core/definitions). A
 // configuration with errors is a *ConfigError.
 func (d *Daemon) load(ctx context.Context) (*loaded, error) {
-	opts := definitions.Options{Paths: d.opts.Checks}
-	if v, ok := d.opts.Plugins.(definitions.SchemaSource); ok {
-		opts.Plugins = v
-	}
-	res := definitions.Load(ctx, opts)
+	src, _ := d.opts.Plugins.(definitions.SchemaSource)
+	res := definitions.Load(ctx, definitions.Options{Paths: d.opts.Checks, Plugins: src, FreeOSMemory: true})
 	if res.Set == nil {
 		return nil, &ConfigError{Diagnostics: res.Diagnostics, Text: res.Text}
 	}
-	cfg := res.Set.Config
-	l := &loaded{
+	return &loaded{
 		set:      res.Set,
-		byID:     make(map[string]*config.Check, len(cfg.Checks)),
-		runner:   &runner.Runner{Config: cfg, Exec: d.exec, Plugins: d.opts.Plugins},
+		runner:   &execute.Runner{Exec: d.exec, Plugins: d.opts.Plugins},
 		warnings: res.Text,
 		notes:    res.Warnings,
-	}
-	for _, c := range cfg.Checks {
-		l.byID[c.ID()] = c
-	}
-	return l, nil
+	}, nil
 }
 
 // logNotes logs the loader's warnings and the daemon's notes.

@@ -13,11 +13,11 @@ import (
 // result to the engine.
 func (d *Daemon) runCheck(ctx context.Context, id string) schedule.Next {
 	l := d.cfg.Load()
-	c, ok := l.byID[id]
+	def, ok := l.set.Lookup(id)
 	if !ok {
 		return schedule.Normal // removed by a reload while it was due
 	}
-	res := l.runner.Run(ctx, c)
+	res := l.runner.Run(ctx, def.Job)
 	if ctx.Err() != nil {
 		// Cut short by shutdown (the scheduler's stop grace): not a
 		// result of the check.

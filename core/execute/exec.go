@@ -10,6 +10,11 @@
 // binary and third-party vakt-plugin-NAME executables): one long-lived
 // process per plugin, shared by all its checks, restarted with backoff
 // when it fails. Both yield the same check.Result.
+//
+// What runs is a Job: plain data (it survives a JSON round trip) of either
+// kind, a command or a plugin call with its config already decoded, which
+// Runner runs with the runner of its kind. Nothing here knows HCL or the
+// configuration: core/definitions makes the jobs.
 package execute
 
 import (
@@ -27,7 +32,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/vakt/vakt/core/check"
-	"github.com/vakt/vakt/core/config"
 	"github.com/vakt/vakt/core/procs"
 )
 
@@ -48,39 +52,60 @@ const (
 	DefaultPipeDelay = 2 * time.Second
 )
 
-// Job is one run of a legacy plugin.
+// Job is one run of a check: plain data, which a JSON round trip keeps
+// intact, so that it can be handed to another process or machine. Kind says
+// which of its two kinds it is: a legacy plugin (exec: Argv, Shell, Env,
+// OutputLimit) or a go-plugin (plugin: Plugin, PluginSHA256, PluginDirs,
+// Config). Runner.Run runs either.
 type Job struct {
-	Check   string // the check's name, for the result, logs and macros
-	Host    string // the host it runs for
-	Address string // the host's address; the host name when empty
+	// Kind is KindExec or KindPlugin; empty means KindExec.
+	Kind Kind `json:"kind,omitempty"`
+
+	Check   string `json:"check"`             // the check's name, for the result, logs and macros
+	Host    string `json:"host"`              // the host it runs for
+	Address string `json:"address,omitempty"` // the host's address; the host name when empty
 
 	// Argv is the plugin path and its arguments, passed as they are,
 	// without a shell. A path without a slash is looked up in the
 	// daemon's PATH.
-	Argv []string
+	Argv []string `json:"argv,omitempty"`
 	// Shell is an explicit opt-in for a command line that needs a shell
 	// (pipes, redirections, globs): Argv must then hold exactly one
 	// string, run as /bin/sh -c Argv[0].
-	Shell bool
+	Shell bool `json:"shell,omitempty"`
 
 	// Timeout is how long the plugin may run; 0 means Exec.DefaultTimeout.
-	Timeout time.Duration
+	Timeout time.Duration `json:"timeout,omitempty"`
 	// TimeoutState is the state of a timed-out run; nil means CRITICAL, as
 	// Nagios' service_check_timeout_state does by default.
-	TimeoutState *check.State
+	TimeoutState *check.State `json:"timeout_state,omitempty"`
 	// OutputLimit is how many bytes of stdout, and of stderr, are kept;
 	// 0 means DefaultOutputLimit. The rest is read and thrown away.
-	OutputLimit int
+	OutputLimit int `json:"output_limit,omitempty"`
 	// Env holds extra environment variables. A plugin's environment is
 	// Exec.Environ (see BaseEnviron), then the macros VAKT_CHECK,
 	// VAKT_HOSTNAME, VAKT_HOSTADDRESS and Nagios' NAGIOS_SERVICEDESC,
 	// NAGIOS_HOSTNAME, NAGIOS_HOSTADDRESS, ... (see env.go), then Env;
 	// later ones win.
-	Env map[string]string
+	Env map[string]string `json:"env,omitempty"`
+
+	// Plugin names the go-plugin of a plugin job (see PluginHost).
+	Plugin string `json:"plugin,omitempty"`
+	// PluginSHA256 pins the plugin's executable (64 lowercase hex
+	// digits); empty for none.
+	PluginSHA256 string `json:"plugin_sha256,omitempty"`
+	// PluginDirs are the check's team plugin folders, nearest first
+	// (TeamPluginDirs), searched before the host's global ones.
+	PluginDirs []string `json:"plugin_dirs,omitempty"`
+	// Config is the check's plugin config, decoded at load time against
+	// the plugin's schema and encoded by EncodeConfig; the plugin host
+	// decodes it against the schema again (DecodeConfig). Empty means no
+	// attribute set.
+	Config []byte `json:"config,omitempty"`
 	// Results, when not empty, maps the exit code and output of a plugin
 	// that exited by itself to the state, first matching rule first (see
 	// results.go).
-	Results []config.ResultRule
+	Results []check.ResultRule `json:"results,omitempty"`
 }
 
 // Exec runs legacy Nagios plugins. The zero value is ready to use; NewExec
@@ -174,6 +199,8 @@ func (e *Exec) Run(ctx context.Context, job Job) (res check.Result) {
 // command checks the job and returns the argv to execute.
 func (job Job) command() ([]string, error) {
 	switch {
+	case job.Kind != "" && job.Kind != KindExec:
+		return nil, fmt.Errorf("a %s job is not a command", job.Kind)
 	case len(job.Argv) == 0:
 		return nil, errors.New("no command: argv is empty")
 	case job.Argv[0] == "":

@@ -13,15 +13,12 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/rs/zerolog"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
 	"github.com/vakt/vakt/core/check"
-	"github.com/vakt/vakt/core/config"
 	"github.com/vakt/vakt/core/procs"
-	"github.com/vakt/vakt/plugins/builtin"
 	"github.com/vakt/vakt/plugins/sdk"
 )
 
@@ -38,7 +35,9 @@ import (
 // Each plugin runs as one long-lived process shared by all its checks,
 // which call it concurrently over one gRPC connection (go-plugin, automatic
 // mutual TLS). A check's config is configured on the process once, under an
-// id of the check's own, and again after a restart. A plugin that crashes,
+// id derived from the job's content (Job.ConfigID), and again after a
+// restart; a reload that hands over an identical job does not configure it
+// again, a changed one does. A plugin that crashes,
 // exits or stops answering gives its checks UNKNOWN saying why, is
 // restarted with exponential backoff, and never affects other plugins.
 
@@ -58,7 +57,7 @@ const (
 )
 
 // PluginOptions configure a PluginHost. The zero value searches no plugin
-// folders and serves the built-ins of plugins/builtin from os.Executable().
+// folders and serves no built-in plugins.
 type PluginOptions struct {
 	// Log receives the plugins' log lines (tagged plugin=NAME), their
 	// starts and failures.
@@ -67,15 +66,14 @@ type PluginOptions struct {
 	// check's team plugin folders.
 	Dirs []string
 	// ConfigRoots are the files and folders the configuration was loaded
-	// from. A check's team plugin folders are the plugins folders from its
-	// file's folder up to the root that holds it; List discovers every
-	// plugins folder under them.
+	// from; List discovers every plugins folder under them. (A job
+	// carries its own team plugin folders: Job.PluginDirs.)
 	ConfigRoots []string
 	// SelfExe is the vakt executable, which serves a built-in plugin NAME
 	// as `SelfExe plugin-serve NAME`; empty means os.Executable().
 	SelfExe string
-	// Builtins names the built-in check plugins; nil means
-	// builtin.Names(), an empty list none.
+	// Builtins names the built-in check plugins (cmd/vakt hands in
+	// plugins/builtin's names); none when empty.
 	Builtins []string
 	// StartTimeout bounds a plugin's start; 0 means
 	// DefaultPluginStartTimeout.
@@ -98,10 +96,10 @@ type PluginOptions struct {
 	Procs *procs.Tracker
 }
 
-// PluginHost runs go-plugin check plugins. It implements the plugin side
-// of the runner (RunPlugin), validates plugin checks' configs against
-// their plugins' schemas (Validate) and lists the plugins (List). Its
-// methods are safe for concurrent use. Close stops every plugin process.
+// PluginHost runs go-plugin check plugins. It runs plugin jobs (Run),
+// describes a plugin (Schema) and configures a job on its plugin
+// (Configure) for the load path, and lists the plugins (List). Its methods
+// are safe for concurrent use. Close stops every plugin process.
 type PluginHost struct {
 	log                zerolog.Logger
 	dirs, roots        []string
@@ -123,9 +121,8 @@ type PluginHost struct {
 	procs map[pluginKey]*pluginProcess
 
 	checksMu sync.RWMutex
-	checks   map[*config.Check]*checkEntry
-	byID     map[string]*config.Check // the current Check of each ID
-	seq      uint64
+	checks   map[string]*checkEntry // by config ID
+	byCheck  map[string]string      // the current config ID of each check ID
 }
 
 // errHostClosed is the error of a call after Close.
@@ -144,8 +141,8 @@ func NewPluginHost(opts PluginOptions) *PluginHost {
 		defaultTimeout:     orDefault(opts.DefaultTimeout, DefaultTimeout),
 		tracker:            opts.Procs,
 		procs:              map[pluginKey]*pluginProcess{},
-		checks:             map[*config.Check]*checkEntry{},
-		byID:               map[string]*config.Check{},
+		checks:             map[string]*checkEntry{},
+		byCheck:            map[string]string{},
 	}
 	h.maxRestartBackoff = max(h.maxRestartBackoff, h.restartBackoff)
 	if h.timeoutsBeforeKill == 0 {
@@ -163,11 +160,7 @@ func NewPluginHost(opts PluginOptions) *PluginHost {
 			h.selfExeErr = fmt.Errorf("finding the vakt executable: %w", h.selfExeErr)
 		}
 	}
-	h.builtinNames = opts.Builtins
-	if h.builtinNames == nil {
-		h.builtinNames = builtin.Names()
-	}
-	h.builtinNames = append([]string(nil), h.builtinNames...)
+	h.builtinNames = append([]string(nil), opts.Builtins...)
 	sort.Strings(h.builtinNames)
 	h.builtins = make(map[string]bool, len(h.builtinNames))
 	for _, n := range h.builtinNames {
@@ -192,10 +185,11 @@ func absPath(p string) string {
 
 func (h *PluginHost) isClosed() bool { return h.closed.Load() }
 
-// checkEntry is what the host keeps per check: the plugin it resolved to
-// and its decoded config, and the instance it is configured on.
+// checkEntry is what the host keeps per config ID: the job, the plugin it
+// resolved to and its decoded config, and the instance it is configured
+// on.
 type checkEntry struct {
-	check    *config.Check
+	job      Job
 	configID string
 	proc     *pluginProcess // nil when err is set
 	err      error          // why the plugin could not be found
@@ -203,36 +197,37 @@ type checkEntry struct {
 	mu         sync.Mutex // serializes decoding and configuring
 	decodedFor *sdk.Info  // the Info values were decoded with
 	values     sdk.Values
-	diags      hcl.Diagnostics // of that decoding
+	decodeErr  error // of that decoding
 	configured atomic.Pointer[pluginInstance]
 }
 
-// entry returns the check's entry, creating it on first use. A Check with
-// the ID of an earlier one (after a reload) replaces it.
-func (h *PluginHost) entry(c *config.Check) *checkEntry {
+// entry returns the entry of the job's config ID, creating it on first
+// use. A new config ID of a check (after a reload changed it) replaces the
+// check's old entry.
+func (h *PluginHost) entry(job Job) *checkEntry {
+	id := job.ConfigID()
 	h.checksMu.RLock()
-	e := h.checks[c]
+	e := h.checks[id]
 	h.checksMu.RUnlock()
 	if e != nil {
 		return e
 	}
-	ref, err := h.resolve(c)
+	ref, err := h.resolve(job.PluginRef())
 	h.checksMu.Lock()
 	defer h.checksMu.Unlock()
-	if e := h.checks[c]; e != nil {
+	if e := h.checks[id]; e != nil {
 		return e
 	}
-	id := c.ID()
-	if old := h.byID[id]; old != nil {
+	checkID := job.Host + "/" + job.Check
+	if old, ok := h.byCheck[checkID]; ok {
 		delete(h.checks, old)
 	}
-	h.byID[id] = c
-	h.seq++
-	e = &checkEntry{check: c, configID: id + "#" + strconv.FormatUint(h.seq, 10), err: err}
+	h.byCheck[checkID] = id
+	e = &checkEntry{job: job, configID: id, err: err}
 	if err == nil {
-		e.proc = h.process(ref, c.PluginSHA256)
+		e.proc = h.process(ref, job.PluginSHA256)
 	}
-	h.checks[c] = e
+	h.checks[id] = e
 	return e
 }
 
@@ -250,18 +245,18 @@ func (h *PluginHost) process(ref pluginRef, pin string) *pluginProcess {
 	return p
 }
 
-// decode returns the check's config decoded against the schema in info,
+// decode returns the job's config decoded against the schema in info,
 // decoding it again when info is not the one it was decoded with. e.mu
 // must be held.
-func (e *checkEntry) decode(info *sdk.Info) (sdk.Values, hcl.Diagnostics) {
+func (e *checkEntry) decode(info *sdk.Info) (sdk.Values, error) {
 	if e.decodedFor != info {
-		e.values, e.diags = e.check.DecodePluginConfig(info.Schema)
+		e.values, e.decodeErr = DecodeConfig(info.Schema, e.job.Config)
 		e.decodedFor = info
 	}
-	return e.values, e.diags
+	return e.values, e.decodeErr
 }
 
-// configure makes sure the check's config is configured on inst.
+// configure makes sure the job's config is configured on inst.
 func (e *checkEntry) configure(ctx context.Context, inst *pluginInstance) error {
 	if e.configured.Load() == inst {
 		return nil
@@ -271,9 +266,9 @@ func (e *checkEntry) configure(ctx context.Context, inst *pluginInstance) error 
 	if e.configured.Load() == inst {
 		return nil
 	}
-	values, diags := e.decode(&inst.info)
-	if diags.HasErrors() {
-		return &invalidConfigError{diags: diags}
+	values, err := e.decode(&inst.info)
+	if err != nil {
+		return &invalidConfigError{err: err}
 	}
 	if err := inst.checker.Configure(ctx, sdk.Config{ID: e.configID, Values: values}); err != nil {
 		var rejected sdk.ConfigErrors
@@ -286,38 +281,28 @@ func (e *checkEntry) configure(ctx context.Context, inst *pluginInstance) error 
 	return nil
 }
 
-// invalidConfigError is a config block that does not decode against the
-// plugin's schema.
-type invalidConfigError struct{ diags hcl.Diagnostics }
+// invalidConfigError is a job's config that does not decode against the
+// plugin's schema (the plugin changed since the job was made).
+type invalidConfigError struct{ err error }
 
-func (e *invalidConfigError) Error() string {
-	var parts []string
-	for _, err := range e.diags.Errs() {
-		d, ok := err.(*hcl.Diagnostic)
-		if !ok || d.Subject == nil {
-			parts = append(parts, err.Error())
-			continue
-		}
-		parts = append(parts, fmt.Sprintf("%s:%d:%d: %s: %s",
-			d.Subject.Filename, d.Subject.Start.Line, d.Subject.Start.Column, d.Summary, d.Detail))
-	}
-	return strings.Join(parts, "; ")
-}
+func (e *invalidConfigError) Error() string { return e.err.Error() }
+func (e *invalidConfigError) Unwrap() error { return e.err }
 
 // rejectedConfigError is a config the plugin's Configure refused.
 type rejectedConfigError struct{ errs sdk.ConfigErrors }
 
 func (e *rejectedConfigError) Error() string { return e.errs.Error() }
+func (e *rejectedConfigError) Unwrap() error { return e.errs }
 
-// RunPlugin runs c once through its plugin and returns its result. It
-// never fails: a plugin that cannot be found, started or configured, that
-// fails, crashes, or does not answer within the check's timeout, gives a
-// Result whose state and output say so. The timeout gives the check's
-// TimeoutState and "(Service check timed out after N.NN seconds)", as for
-// a command check.
-func (h *PluginHost) RunPlugin(ctx context.Context, c *config.Check, host *config.Host) (res check.Result) {
+// Run runs a plugin job once through its plugin and returns its result. It
+// never fails: a job that is not a plugin job, a plugin that cannot be
+// found, started or configured, that fails, crashes, or does not answer
+// within the job's timeout, gives a Result whose state and output say so.
+// The timeout gives the job's TimeoutState (CRITICAL when nil) and "(Service check
+// timed out after N.NN seconds)", as for a command check.
+func (h *PluginHost) Run(ctx context.Context, job Job) (res check.Result) {
 	start := time.Now()
-	res = check.Result{Check: c.Name, Host: c.Host, Start: start, ExitCode: -1}
+	res = check.Result{Check: job.Check, Host: job.Host, Start: start, ExitCode: -1}
 	defer func() { res.Duration = time.Since(start) }()
 
 	if h.isClosed() {
@@ -326,21 +311,26 @@ func (h *PluginHost) RunPlugin(ctx context.Context, c *config.Check, host *confi
 	if err := ctx.Err(); err != nil {
 		return unknownResult(res, "(Check cancelled before it started: "+err.Error()+")")
 	}
-	e := h.entry(c)
+	if job.Kind != KindPlugin || job.Plugin == "" {
+		return unknownResult(res, "(Invalid check job: not a plugin job)")
+	}
+	e := h.entry(job)
 	if e.err != nil {
 		return unknownResult(res, "("+capitalize(e.err.Error())+")")
 	}
-	timeout := c.Timeout
+	timeout := job.Timeout
 	if timeout <= 0 {
 		timeout = h.defaultTimeout
 	}
 	callCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	req := sdk.Request{Config: sdk.Config{ID: e.configID}, Check: c.Name, Host: sdk.Host{Name: c.Host}, Timeout: timeout}
-	if host != nil {
-		req.Host.Address = host.Address
+	address := job.Address
+	if address == "" {
+		address = job.Host
 	}
+	req := sdk.Request{Config: sdk.Config{ID: e.configID}, Check: job.Check,
+		Host: sdk.Host{Name: job.Host, Address: address}, Timeout: timeout}
 	// One retry: a plugin that lost the config (it was restarted behind
 	// our back, which go-plugin does not do) is configured again.
 	for attempt := 0; ; attempt++ {
@@ -362,15 +352,15 @@ func (h *PluginHost) RunPlugin(ctx context.Context, c *config.Check, host *confi
 			e.configured.CompareAndSwap(inst, nil)
 			continue
 		}
-		return h.failedResult(res, ctx, callCtx, c, e, inst, err, timeout)
+		return h.failedResult(res, ctx, callCtx, job, inst, err, timeout)
 	}
 }
 
 // failedResult turns the error of a plugin call into the result.
-func (h *PluginHost) failedResult(res check.Result, ctx, callCtx context.Context, c *config.Check,
-	e *checkEntry, inst *pluginInstance, err error, timeout time.Duration,
+func (h *PluginHost) failedResult(res check.Result, ctx, callCtx context.Context, job Job,
+	inst *pluginInstance, err error, timeout time.Duration,
 ) check.Result {
-	name := strconv.Quote(c.Plugin)
+	name := strconv.Quote(job.Plugin)
 	var notAvailable *notAvailableError
 	var invalid *invalidConfigError
 	var rejected *rejectedConfigError
@@ -382,7 +372,10 @@ func (h *PluginHost) failedResult(res check.Result, ctx, callCtx context.Context
 	case callCtx.Err() != nil || errors.Is(err, context.DeadlineExceeded):
 		// The plugin's side of the call may see the deadline pass first
 		// and end the call before our timer fires.
-		res.State, res.Output, res.TimedOut = c.TimeoutState, timeoutText(timeout), true
+		res.State, res.Output, res.TimedOut = check.Critical, timeoutText(timeout), true
+		if job.TimeoutState != nil {
+			res.State = *job.TimeoutState
+		}
 		if inst != nil {
 			if n := int(inst.timeoutsInRow.Add(1)); h.timeoutsBeforeKill > 0 && n >= h.timeoutsBeforeKill {
 				inst.fail(fmt.Sprintf("it was killed after %d calls in a row timed out", n), true)

@@ -88,13 +88,14 @@ func benchmarkPluginThroughput(b *testing.B) {
 	})
 	ctx := context.Background()
 	// Start the plugin and configure every check before timing.
-	if diags := h.Validate(ctx, cfg); diags.HasErrors() {
-		b.Fatalf("Validate: %v", diags)
+	for _, job := range cfg.Checks {
+		if err := h.Configure(ctx, job); err != nil {
+			b.Fatalf("Configure: %v", err)
+		}
 	}
 	checks := cfg.Checks
 	runInFlight(b, func(i int) check.Result {
-		c := checks[i%len(checks)]
-		return h.RunPlugin(ctx, c, cfg.Hosts[c.Host])
+		return h.Run(ctx, checks[i%len(checks)])
 	})
 }
 

@@ -11,8 +11,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-
-	"github.com/vakt/vakt/core/config"
 )
 
 // PluginFilePrefix starts the file name of a plugin executable in a plugin
@@ -33,12 +31,21 @@ type pluginRef struct {
 	builtin bool
 }
 
+// ErrUnknownPlugin is what the error of a plugin that is not found is (errors.Is).
+var ErrUnknownPlugin = errors.New("unknown plugin")
+
+// ErrChecksumMismatch is what the error of a plugin whose executable is
+// not the pinned one is (errors.Is).
+var ErrChecksumMismatch = errors.New("plugin checksum mismatch")
+
 // unknownPluginError says that no plugin of that name was found.
 type unknownPluginError struct {
 	name     string
 	searched []string // the folders looked in
 	builtins []string
 }
+
+func (e *unknownPluginError) Is(target error) bool { return target == ErrUnknownPlugin }
 
 func (e *unknownPluginError) Error() string {
 	where := "no plugin folder is configured"
@@ -53,31 +60,31 @@ func (e *unknownPluginError) Error() string {
 		e.name, PluginFilePrefix, e.name, where, builtins)
 }
 
-// resolve finds the plugin a check names: the file vakt-plugin-NAME in the
-// check's team plugin folders (nearest first), then in the global plugin
+// resolve finds the plugin a job names: the file vakt-plugin-NAME in the
+// job's team plugin folders (nearest first), then in the global plugin
 // folders in order, then a built-in plugin of that name. The first found
 // wins.
-func (h *PluginHost) resolve(c *config.Check) (pluginRef, error) {
-	dirs := append(h.teamDirs(c.DeclRange.Filename), h.dirs...)
+func (h *PluginHost) resolve(r PluginRef) (pluginRef, error) {
+	dirs := append(append([]string(nil), r.Dirs...), h.dirs...)
 	for _, dir := range dirs {
-		path := filepath.Join(dir, PluginFilePrefix+c.Plugin)
+		path := filepath.Join(dir, PluginFilePrefix+r.Name)
 		info, err := os.Stat(path)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			continue
 		case err != nil:
-			return pluginRef{}, fmt.Errorf("looking for plugin %q: %w", c.Plugin, err)
+			return pluginRef{}, fmt.Errorf("looking for plugin %q: %w", r.Name, err)
 		case info.IsDir():
 			continue
 		case info.Mode().Perm()&0o111 == 0:
-			return pluginRef{}, fmt.Errorf("plugin %q: %s is not executable (chmod +x it)", c.Plugin, path)
+			return pluginRef{}, fmt.Errorf("plugin %q: %s is not executable (chmod +x it)", r.Name, path)
 		}
-		return pluginRef{name: c.Plugin, path: path}, nil
+		return pluginRef{name: r.Name, path: path}, nil
 	}
-	if h.builtins[c.Plugin] {
-		return h.builtinRef(c.Plugin)
+	if h.builtins[r.Name] {
+		return h.builtinRef(r.Name)
 	}
-	return pluginRef{}, &unknownPluginError{name: c.Plugin, searched: dirs, builtins: h.builtinNames}
+	return pluginRef{}, &unknownPluginError{name: r.Name, searched: dirs, builtins: h.builtinNames}
 }
 
 func (h *PluginHost) builtinRef(name string) (pluginRef, error) {
@@ -85,38 +92,6 @@ func (h *PluginHost) builtinRef(name string) (pluginRef, error) {
 		return pluginRef{}, fmt.Errorf("built-in plugin %q: %w", name, h.selfExeErr)
 	}
 	return pluginRef{name: name, path: h.selfExe, args: []string{"plugin-serve", name}, builtin: true}, nil
-}
-
-// teamDirs returns the team plugin folders of a check declared in file:
-// the plugins folder of the file's folder and of each folder above it, up
-// to the configuration root that holds the file; only the file's own
-// folder's when no root holds it.
-func (h *PluginHost) teamDirs(file string) []string {
-	if file == "" {
-		return nil
-	}
-	abs, err := filepath.Abs(file)
-	if err != nil {
-		return nil
-	}
-	dir := filepath.Dir(abs)
-	top := dir
-	for _, root := range h.roots {
-		if root == abs {
-			break // the root is the file itself
-		}
-		if rel, err := filepath.Rel(root, dir); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			top = root
-			break
-		}
-	}
-	var dirs []string
-	for d := dir; ; d = filepath.Dir(d) {
-		dirs = append(dirs, filepath.Join(d, PluginDirName))
-		if d == top || filepath.Dir(d) == d {
-			return dirs
-		}
-	}
 }
 
 // pluginFolders returns every folder plugins are discovered in, for List:
@@ -181,11 +156,17 @@ func fileSHA256(path string) (string, error) {
 	return hex.EncodeToString(sum.Sum(nil)), nil
 }
 
+// ChecksumError is the error of a plugin whose executable is not the one a
+// job pins; errors.As finds it in the errors of Schema and Configure.
+type ChecksumError = checksumError
+
 // checksumError says that a plugin's executable is not the one a check
 // pins.
 type checksumError struct {
 	path, got, want string
 }
+
+func (e *checksumError) Is(target error) bool { return target == ErrChecksumMismatch }
 
 func (e *checksumError) Error() string {
 	return fmt.Sprintf("%s has SHA-256 %s, but plugin_sha256 pins %s", e.path, e.got, e.want)

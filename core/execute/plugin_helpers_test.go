@@ -2,6 +2,7 @@ package execute
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -13,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/rs/zerolog"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/vakt/vakt/core/check"
 	"github.com/vakt/vakt/core/config"
@@ -174,19 +175,68 @@ func writeTestFiles(t testing.TB, dir string, files map[string]string) {
 	}
 }
 
+// testConfig is a loaded configuration as jobs, in config order.
+type testConfig struct{ Checks []Job }
+
 // loadChecks loads the configuration under paths, failing the test on
-// errors, and returns it with its checks by ID.
-func loadChecks(t testing.TB, paths ...string) (*config.Config, map[string]*config.Check) {
+// errors, and returns its jobs, also by check ID. A plugin check's config
+// is encoded without its plugin's schema (core/definitions decodes it
+// against the schema; these tests exercise the host): each attribute's
+// value as JSON, which DecodeConfig decodes against the schema at the host.
+func loadChecks(t testing.TB, paths ...string) (*testConfig, map[string]Job) {
 	t.Helper()
 	cfg, diags := config.NewLoader().Load(paths...)
 	if diags.HasErrors() {
 		t.Fatalf("loading %v: %v", paths, diags)
 	}
-	byID := map[string]*config.Check{}
+	out := &testConfig{}
+	byID := map[string]Job{}
 	for _, c := range cfg.Checks {
-		byID[c.ID()] = c
+		ts := c.TimeoutState
+		job := Job{Kind: KindExec, Check: c.Name, Host: c.Host, Address: cfg.Hosts[c.Host].Address,
+			Argv: c.Command, Shell: c.Shell, Timeout: c.Timeout, TimeoutState: &ts, OutputLimit: c.OutputLimit}
+		if c.Plugin != "" {
+			job.Kind, job.Plugin, job.PluginSHA256 = KindPlugin, c.Plugin, c.PluginSHA256
+			job.PluginDirs = TeamPluginDirs(c.DeclRange.Filename, paths)
+			job.Config = schemalessConfig(t, c)
+		}
+		out.Checks = append(out.Checks, job)
+		byID[c.ID()] = job
 	}
-	return cfg, byID
+	return out, byID
+}
+
+// schemalessConfig encodes a check's config block as a JSON object of its
+// attributes' values.
+func schemalessConfig(t testing.TB, c *config.Check) []byte {
+	t.Helper()
+	if c.PluginConfig == nil {
+		return nil
+	}
+	attrs, diags := c.PluginConfig.JustAttributes()
+	if diags.HasErrors() {
+		t.Fatalf("check %s: %v", c.ID(), diags)
+	}
+	if len(attrs) == 0 {
+		return nil
+	}
+	values := map[string]json.RawMessage{}
+	for name, a := range attrs {
+		v, diags := a.Expr.Value(c.EvalContext)
+		if diags.HasErrors() {
+			t.Fatalf("check %s: %v", c.ID(), diags)
+		}
+		b, err := ctyjson.SimpleJSONValue{Value: v}.MarshalJSON()
+		if err != nil {
+			t.Fatalf("check %s: %v", c.ID(), err)
+		}
+		values[name] = b
+	}
+	b, err := json.Marshal(values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // newTestHost returns a PluginHost with opts, logging warnings and errors
@@ -197,12 +247,13 @@ func newTestHost(t testing.TB, opts PluginOptions) *PluginHost {
 	return newTestHostLogging(t, opts, zerolog.NewTestWriter(t), zerolog.WarnLevel)
 }
 
-// runPlugin runs c through h with a pluginWait limit on the whole call.
-func runPluginCheck(t testing.TB, h *PluginHost, cfg *config.Config, c *config.Check) check.Result {
+// runPluginCheck runs job through h with a pluginWait limit on the whole
+// call.
+func runPluginCheck(t testing.TB, h *PluginHost, _ *testConfig, job Job) check.Result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), pluginWait)
 	defer cancel()
-	return h.RunPlugin(ctx, c, cfg.Hosts[c.Host])
+	return h.Run(ctx, job)
 }
 
 // pluginResult is the part of a Result a test compares exactly: all of it but
@@ -243,24 +294,9 @@ func assertPluginResult(t testing.TB, got check.Result, want pluginResult) {
 	}
 }
 
-// renderDiagnostics writes each diagnostic as "file:line:col: summary:
-// detail", with dir cut from file names.
-func renderDiagnostics(diags hcl.Diagnostics, dir string) []string {
-	var out []string
-	for _, d := range diags {
-		where := "?"
-		if d.Subject != nil {
-			name, _ := filepath.Rel(dir, d.Subject.Filename)
-			where = fmt.Sprintf("%s:%d:%d", name, d.Subject.Start.Line, d.Subject.Start.Column)
-		}
-		out = append(out, fmt.Sprintf("%s: %s: %s", where, d.Summary, d.Detail))
-	}
-	return out
-}
-
 // runningPID returns the pid of the running process of the plugin c uses,
 // or 0 when none runs.
-func runningPID(h *PluginHost, c *config.Check) int {
+func runningPID(h *PluginHost, c Job) int {
 	if inst := h.entry(c).proc.current.Load(); inst != nil {
 		return inst.pid
 	}

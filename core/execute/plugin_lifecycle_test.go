@@ -12,7 +12,6 @@ import (
 
 	"github.com/rs/zerolog"
 	"github.com/vakt/vakt/core/check"
-	"github.com/vakt/vakt/core/config"
 	"github.com/vakt/vakt/plugins/sdk/sdktest"
 	"github.com/vakt/vakt/testdata/plugins-go/pidwatch"
 )
@@ -29,7 +28,7 @@ func finePID(t testing.TB, res check.Result) int {
 }
 
 // misbehavingSetup installs the Misbehaving test plugins and loads checks.
-func misbehavingSetup(t testing.TB, checks string) (plugins string, cfg *config.Config, byID map[string]*config.Check) {
+func misbehavingSetup(t testing.TB, checks string) (plugins string, cfg *testConfig, byID map[string]Job) {
 	t.Helper()
 	root := t.TempDir()
 	plugins = filepath.Join(t.TempDir(), "global")
@@ -235,7 +234,7 @@ check "slow" {
 	t.Run("the caller cancels", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		results := make(chan check.Result, 1)
-		go func() { results <- h.RunPlugin(ctx, checks["localhost/wait"], cfg.Hosts["localhost"]) }()
+		go func() { results <- h.Run(ctx, checks["localhost/wait"]) }()
 		lines.WaitFor(t, map[string]any{"message": "check called", "check": "wait"})
 		cancel()
 		assertPluginResult(t, <-results, pluginResult{Check: "wait", Host: "localhost", State: check.Unknown, ExitCode: -1,
@@ -243,7 +242,7 @@ check "slow" {
 		lines.WaitFor(t, map[string]any{"level": "info", "plugin": "hang", "message": "check context ended",
 			"mode": "wait", "check": "wait", "host": "localhost", "reason": "context canceled"})
 
-		assertPluginResult(t, h.RunPlugin(ctx, checks["localhost/fine"], cfg.Hosts["localhost"]), pluginResult{
+		assertPluginResult(t, h.Run(ctx, checks["localhost/fine"]), pluginResult{
 			Check: "fine", Host: "localhost", State: check.Unknown, ExitCode: -1,
 			Output: "(Check cancelled before it started: context canceled)"})
 		samePlugin(t)

@@ -2,121 +2,52 @@ package execute
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"sort"
-	"strconv"
 
-	"github.com/hashicorp/hcl/v2"
-
-	"github.com/vakt/vakt/core/config"
 	"github.com/vakt/vakt/plugins/sdk"
 )
 
-// Validate checks every plugin check of cfg against its plugin, as `vakt
-// validate` and `vakt check` do before anything runs: the plugin must
-// exist, match the check's plugin_sha256 and start, and the check's config
-// block must decode against the plugin's schema and be accepted by the
-// plugin's Configure. Each problem is a diagnostic at the offending
-// attribute: the plugin attribute for an unknown plugin or one that does not
-// start, plugin_sha256 for a checksum mismatch, a config attribute for a
-// wrong, unknown or mistyped value, the config block (or the check block
-// when it has none) for a missing one. Diagnostics are sorted by file and
-// position; a template's problem, found once per check using it, is
-// reported once.
-//
-// Validate starts the plugins the checks use and configures the checks on
-// them, so that running the checks afterwards needs neither again.
-func (h *PluginHost) Validate(ctx context.Context, cfg *config.Config) hcl.Diagnostics {
-	var diags hcl.Diagnostics
-	for _, c := range cfg.Checks {
-		if c.Plugin == "" {
-			continue
-		}
-		diags = append(diags, h.validateCheck(ctx, c)...)
+// Schema starts the plugin ref names (unless it runs) and returns what it
+// says about itself: its version, description and config schema. The load
+// path decodes plugin checks' config blocks against that schema. The
+// error of a plugin that is not found is ErrUnknownPlugin, of one whose
+// executable is not the pinned one ErrChecksumMismatch (errors.Is); any
+// other error means that the plugin did not start.
+func (h *PluginHost) Schema(ctx context.Context, ref PluginRef) (sdk.Info, error) {
+	r, err := h.resolve(ref)
+	if err != nil {
+		return sdk.Info{}, err
 	}
-	return sortedUniqueDiagnostics(diags)
+	inst, err := h.process(r, ref.SHA256).instance(ctx)
+	if err != nil {
+		return sdk.Info{}, fmt.Errorf("plugin %q (%s) is not available: %w", ref.Name, r.path, err)
+	}
+	return inst.info, nil
 }
 
-// validateCheck is Validate for one check.
-func (h *PluginHost) validateCheck(ctx context.Context, c *config.Check) hcl.Diagnostics {
-	name := strconv.Quote(c.Plugin)
-	e := h.entry(c)
+// Configure configures a plugin job on its plugin, as running it would,
+// so that the load path can report a config the plugin refuses before
+// anything runs, and so that the run that follows needs neither start nor
+// configure again. A config the plugin rejects is an error that
+// errors.As finds an sdk.ConfigErrors in, by attribute; the other errors
+// are those of Schema, or say that the job's config does not decode
+// against the plugin's schema or that configuring failed.
+func (h *PluginHost) Configure(ctx context.Context, job Job) error {
+	if job.Kind != KindPlugin || job.Plugin == "" {
+		return fmt.Errorf("check %s/%s: not a plugin job", job.Host, job.Check)
+	}
+	e := h.entry(job)
 	if e.err != nil {
-		return hcl.Diagnostics{diagAt(c.PluginRange, c.DeclRange, "Unknown plugin", capitalize(e.err.Error())+".")}
+		return e.err
 	}
 	inst, err := e.proc.instance(ctx)
 	if err != nil {
-		var mismatch *checksumError
-		if errors.As(err, &mismatch) {
-			return hcl.Diagnostics{diagAt(c.PluginSHA256Range, c.DeclRange, "Plugin checksum mismatch",
-				fmt.Sprintf("The executable of plugin %s is not the pinned one: %s. Check the file, then pin its new digest (sha256sum prints it) if it is trusted.", name, mismatch))}
-		}
-		return hcl.Diagnostics{diagAt(c.PluginRange, c.DeclRange, "Plugin not available",
-			fmt.Sprintf("Plugin %s (%s) is not available: %v.", name, e.proc.ref.path, err))}
+		return fmt.Errorf("plugin %q (%s) is not available: %w", job.Plugin, e.proc.ref.path, err)
 	}
-	err = e.configure(ctx, inst)
-	var invalid *invalidConfigError
-	var rejected *rejectedConfigError
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &invalid):
-		return invalid.diags
-	case errors.As(err, &rejected):
-		var diags hcl.Diagnostics
-		for _, ae := range rejected.errs {
-			rng := c.PluginConfigRange(ae.Attribute)
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Plugin rejected the config",
-				Detail:   fmt.Sprintf("Plugin %s: %s.", name, ae.Message),
-				Subject:  &rng,
-			})
-		}
-		return diags
+	if err := e.configure(ctx, inst); err != nil {
+		return fmt.Errorf("configuring check %s/%s on plugin %q: %w", job.Host, job.Check, job.Plugin, err)
 	}
-	return hcl.Diagnostics{diagAt(c.PluginRange, c.DeclRange, "Plugin not available",
-		fmt.Sprintf("Configuring check %q on plugin %s failed: %v.", c.ID(), name, err))}
-}
-
-// diagAt is an error at rng, or at fallback when rng has no position.
-func diagAt(rng, fallback hcl.Range, summary, detail string) *hcl.Diagnostic {
-	if rng.Filename == "" {
-		rng = fallback
-	}
-	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: &rng}
-}
-
-// sortedUniqueDiagnostics sorts diagnostics by file and position and drops
-// repeats.
-func sortedUniqueDiagnostics(diags hcl.Diagnostics) hcl.Diagnostics {
-	seen := map[string]bool{}
-	out := hcl.Diagnostics{}
-	for _, d := range diags {
-		key := fmt.Sprintf("%d\x00%s\x00%s", d.Severity, d.Summary, d.Detail)
-		if d.Subject != nil {
-			key += "\x00" + d.Subject.String()
-		}
-		if !seen[key] {
-			seen[key] = true
-			out = append(out, d)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i].Subject, out[j].Subject
-		switch {
-		case a == nil || b == nil:
-			return a == nil && b != nil
-		case a.Filename != b.Filename:
-			return a.Filename < b.Filename
-		}
-		return a.Start.Byte < b.Start.Byte
-	})
-	if len(out) == 0 {
-		return nil
-	}
-	return out
+	return nil
 }
 
 // PluginListing describes one plugin found, for `vakt plugins`.

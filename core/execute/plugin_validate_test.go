@@ -27,136 +27,6 @@ func sha256Of(t testing.TB, path string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-const validateChecks = `template "echo" {
-  plugin = "echo"
-  config {
-    message = "from ${host.name}"
-    colour  = "red"
-  }
-}
-host "a" {}
-host "b" {}
-check "templated" {
-  hosts    = ["a", "b"]
-  template = "echo"
-}
-check "good" {
-  plugin = "echo"
-  config {
-    message = "fine"
-    tags    = ["x"]
-  }
-}
-check "types" {
-  plugin = "echo"
-  config {
-    message   = "x"
-    threshold = "many"
-    verbose   = "maybe"
-    labels    = "env=prod"
-    interval  = 30
-  }
-}
-check "missing" {
-  plugin = "echo"
-  config {
-    state = "ok"
-  }
-}
-check "rejected" {
-  plugin = "echo"
-  config {
-    message = "reject"
-    state   = "purple"
-  }
-}
-check "unknown" {
-  plugin = "ecko"
-}
-check "old" {
-  plugin = "wrongversion"
-}
-check "pinned-wrong" {
-  plugin        = "echo"
-  plugin_sha256 = "0000000000000000000000000000000000000000000000000000000000000000"
-  config {
-    message = "x"
-  }
-}
-check "pinned-right" {
-  plugin        = "echo"
-  plugin_sha256 = "PIN"
-  config {
-    message = "x"
-  }
-}
-check "command" {
-  command = ["/bin/true"]
-}
-`
-
-// TestPluginValidate validates checks against the echo plugin's schema and
-// its Configure, and checks that each problem is reported once, at its
-// file:line:column.
-func TestPluginValidate(t *testing.T) {
-	root := t.TempDir()
-	plugins := filepath.Join(t.TempDir(), "global")
-	installPlugins(t, plugins, map[string]string{"echo": "echo", "wrongversion": "wrongversion"})
-	echo := filepath.Join(plugins, "vakt-plugin-echo")
-	digest := sha256Of(t, echo)
-	writeTestFiles(t, root, map[string]string{"checks.hcl": strings.Replace(validateChecks, "PIN", digest, 1)})
-	cfg, checks := loadChecks(t, root)
-	h := newTestHost(t, PluginOptions{Dirs: []string{plugins}, ConfigRoots: []string{root}})
-	ctx, cancel := context.WithTimeout(context.Background(), pluginWait)
-	defer cancel()
-
-	got := renderDiagnostics(h.Validate(ctx, cfg), root)
-	want := []string{
-		`checks.hcl:5:5: Unsupported plugin attribute: Plugin "echo" has no attribute "colour"; it accepts interval, labels, message, state, tags, threshold and verbose.`,
-		`checks.hcl:25:17: Invalid value: threshold must be a number, not "many".`,
-		`checks.hcl:26:17: Invalid value: verbose must be true or false, not a string.`,
-		`checks.hcl:27:17: Invalid value: labels must be a map of strings, like { role = "web" }, not a string.`,
-		`checks.hcl:28:17: Invalid duration: interval needs a unit: write a string like "30s", "5m", "1h30m" or "1d" (a bare number is ambiguous; Nagios counts minutes).`,
-		`checks.hcl:33:10: Missing required plugin attribute: Plugin "echo" requires "message" (string: what to print); set it in its config block.`,
-		`checks.hcl:40:15: Plugin rejected the config: Plugin "echo": attribute "message": the word "reject" is refused.`,
-		`checks.hcl:41:15: Plugin rejected the config: Plugin "echo": attribute "state": unknown state "purple": want ok, warning, critical or unknown.`,
-		`checks.hcl:45:12: Unknown plugin: No plugin "ecko": no file vakt-plugin-ecko is found (it is not in ` +
-			filepath.Join(root, "plugins") + ", " + plugins + `) and there are no built-in plugins.`,
-		`checks.hcl:48:12: Plugin not available: Plugin "wrongversion" (` + filepath.Join(plugins, "vakt-plugin-wrongversion") +
-			`) is not available: it could not be started: incompatible API version with plugin. Plugin version: 2, Client versions: [1].`,
-		`checks.hcl:52:19: Plugin checksum mismatch: The executable of plugin "echo" is not the pinned one: ` + echo + ` has SHA-256 ` + digest +
-			`, but plugin_sha256 pins 0000000000000000000000000000000000000000000000000000000000000000. Check the file, then pin its new digest (sha256sum prints it) if it is trusted.`,
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("diagnostics:\n got %s\nwant %s", strings.Join(got, "\n     "), strings.Join(want, "\n     "))
-	}
-
-	// The checks that validated are configured: they run without another
-	// Configure, in the processes Validate started.
-	pids := allPIDs(h)
-	for _, id := range []string{"localhost/good", "localhost/pinned-right"} {
-		e := h.entry(checks[id])
-		if inst := e.proc.current.Load(); inst == nil || e.configured.Load() != inst {
-			t.Errorf("%s is not configured on a running plugin after Validate", id)
-		}
-		if res := runPluginCheck(t, h, cfg, checks[id]); res.State != check.OK || res.Output != "x on localhost (127.0.0.1)" && res.Output != "fine on localhost (127.0.0.1)" {
-			t.Errorf("%s: %s %q", id, res.State, res.Output)
-		}
-	}
-	// One process per pin: the unpinned echo and the pinned one. The
-	// wrongly pinned one never started.
-	if len(pids) != 2 || !reflect.DeepEqual(allPIDs(h), pids) {
-		t.Errorf("plugin processes %v after Validate, %v after running; want the same two", pids, allPIDs(h))
-	}
-	assertPluginResult(t, runPluginCheck(t, h, cfg, checks["localhost/pinned-wrong"]), pluginResult{
-		Check: "pinned-wrong", Host: "localhost", State: check.Unknown, ExitCode: -1,
-		Output: `(Plugin "echo" is not available: it could not be started: ` + echo + ` has SHA-256 ` + digest +
-			`, but plugin_sha256 pins 0000000000000000000000000000000000000000000000000000000000000000)`})
-	if h.entry(checks["localhost/pinned-wrong"]).proc.current.Load() != nil {
-		t.Errorf("the wrongly pinned plugin runs")
-	}
-}
-
 // TestPluginDiscovery checks where plugins are found: a team's plugins
 // folder serves the checks in its folder and below, before the global
 // folders, and nobody else's; malformed plugin files give clear errors.
@@ -204,7 +74,7 @@ func TestPluginDiscovery(t *testing.T) {
 		{"localhost/db-echo", pluginResult{Check: "db-echo", Host: "localhost", State: check.OK, Output: "ok"}},
 		{"localhost/replica", pluginResult{Check: "replica", Host: "localhost", State: check.OK, Output: "ok"}},
 		{"localhost/web-echo", pluginResult{Check: "web-echo", Host: "localhost", State: check.OK, Output: "web on localhost (127.0.0.1)",
-			Long:     "config: localhost/web-echo#8\nthreshold: 10\nverbose: false\ntags: \nlabels: \ninterval: 30s\ntimeout: 1m0s",
+			Long:     "config: " + checks["localhost/web-echo"].ConfigID() + "\nthreshold: 10\nverbose: false\ntags: \nlabels: \ninterval: 30s\ntimeout: 1m0s",
 			Perfdata: "threshold=10"}},
 		{"localhost/web-dbonly", pluginResult{Check: "web-dbonly", Host: "localhost", State: check.Unknown, ExitCode: -1,
 			Output: notFound("dbonly", filepath.Join(root, "teams", "web", "plugins"), filepath.Join(root, "teams", "plugins"),
@@ -418,9 +288,8 @@ func TestTeamDirs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := NewPluginHost(PluginOptions{ConfigRoots: tt.roots, Builtins: []string{}})
-			if got := h.teamDirs(tt.file); !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("teamDirs(%q):\n got %q\nwant %q", tt.file, got, tt.want)
+			if got := TeamPluginDirs(tt.file, tt.roots); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("TeamPluginDirs(%q):\n got %q\nwant %q", tt.file, got, tt.want)
 			}
 		})
 	}

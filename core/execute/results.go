@@ -1,20 +1,20 @@
 package execute
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/vakt/vakt/core/check"
-	"github.com/vakt/vakt/core/config"
 )
 
-// applyResults applies a check's result rules (config.ResultRule) to a run:
+// applyResults applies a check's result rules (check.ResultRule) to a run:
 // the first rule whose exit code and output pattern match decides the
 // state, and its text, if any, becomes the short output while what the
 // plugin printed moves to the long output. Only a plugin that exited by
 // itself is mapped; a timeout, a signal, a cancelled run or a plugin that
 // could not start keep the state they have. With no matching rule the exit
 // code decides as usual.
-func applyResults(res *check.Result, rules []config.ResultRule) {
+func applyResults(res *check.Result, rules []check.ResultRule) {
 	if len(rules) == 0 || res.ExitCode < 0 || res.TimedOut {
 		return
 	}
@@ -29,8 +29,13 @@ func applyResults(res *check.Result, rules []config.ResultRule) {
 		if r.ExitCode != nil && *r.ExitCode != res.ExitCode {
 			continue
 		}
-		if r.Output != nil && !r.Output.MatchString(said) {
-			continue
+		if r.Output != "" {
+			// Checked at load; a pattern that does not compile (a job
+			// made by hand) matches nothing.
+			re, err := regexp.Compile(r.Output)
+			if err != nil || !re.MatchString(said) {
+				continue
+			}
 		}
 		res.State = r.State
 		if r.Text != "" {

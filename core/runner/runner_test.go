@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -16,31 +15,30 @@ import (
 
 	"github.com/vakt/vakt/core/check"
 	"github.com/vakt/vakt/core/config"
+	"github.com/vakt/vakt/core/definitions"
 	"github.com/vakt/vakt/core/execute"
 )
 
 // runLimit is how long a test waits for anything before calling it hung.
 const runLimit = 3 * time.Minute
 
-// load writes src as one HCL file and loads it; any diagnostic fails the test.
-func load(t *testing.T, src string) *config.Config {
+// load writes src as one HCL file and loads it through the load path,
+// without a plugin host; any diagnostic fails the test.
+func load(t *testing.T, src string) *definitions.Set {
 	t.Helper()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "checks.hcl"), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	l := config.NewLoader()
-	cfg, diags := l.Load(dir)
-	if len(diags) > 0 {
-		var b strings.Builder
-		_ = l.WriteDiagnostics(&b, diags)
-		t.Fatalf("loading checks:\n%s", b.String())
+	res := definitions.Load(context.Background(), definitions.Options{Paths: []string{dir}})
+	if len(res.Diagnostics) > 0 {
+		t.Fatalf("loading checks:\n%s", res.Text)
 	}
-	return cfg
+	return res.Set
 }
 
-func newRunner(t *testing.T, cfg *config.Config) *Runner {
-	return &Runner{Config: cfg, Exec: execute.NewExec(zerolog.New(zerolog.NewTestWriter(t)))}
+func newRunner(t *testing.T) *execute.Runner {
+	return &execute.Runner{Exec: execute.NewExec(zerolog.New(zerolog.NewTestWriter(t)))}
 }
 
 // TestRunFromHCL runs checks from HCL through the real exec runner: the
@@ -84,8 +82,7 @@ check "macros" {
   command = ["/bin/sh", "-c", "echo \"OK $VAKT_CHECK on $VAKT_HOSTNAME at $NAGIOS_HOSTADDRESS\"; exit 1"]
 }
 `)
-	r := newRunner(t, cfg)
-	results := r.RunAll(context.Background(), cfg.Checks, len(cfg.Checks))
+	results := RunAll(context.Background(), newRunner(t), cfg.Jobs(), cfg.Len())
 
 	type want struct {
 		check, host string
@@ -140,50 +137,13 @@ check "args" {
   command = ["/usr/bin/printf", "OK %s,%s,%s", host.address, host.tags.path, "${host.name}-x"]
 }
 `)
-	res := newRunner(t, cfg).Run(context.Background(), cfg.Checks[0])
+	res := newRunner(t).Run(context.Background(), cfg.Checks()[0].Job)
 	if want := "OK 192.0.2.7,/a b; echo pwned,web1-x"; res.State != check.OK || res.Output != want {
 		t.Errorf("State, Output = %s, %q; want OK, %q", res.State, res.Output, want)
 	}
 }
 
-// TestJob covers every field a command check hands to the exec runner.
-func TestJob(t *testing.T) {
-	c := &config.Check{
-		Name: "disk", Host: "web1", Command: []string{"/bin/df", "-P"}, Shell: false,
-		Timeout: 30 * time.Second, TimeoutState: check.Warning, OutputLimit: 4096,
-	}
-	tests := []struct {
-		name string
-		host *config.Host
-		want execute.Job
-	}{
-		{"declared host", &config.Host{Name: "web1", Address: "192.0.2.1"},
-			execute.Job{Check: "disk", Host: "web1", Address: "192.0.2.1", Argv: []string{"/bin/df", "-P"},
-				Timeout: 30 * time.Second, OutputLimit: 4096}},
-		{"no host", nil,
-			execute.Job{Check: "disk", Host: "web1", Argv: []string{"/bin/df", "-P"},
-				Timeout: 30 * time.Second, OutputLimit: 4096}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := Job(c, tt.host)
-			if got.TimeoutState == nil || *got.TimeoutState != check.Warning {
-				t.Fatalf("TimeoutState = %v, want WARNING", got.TimeoutState)
-			}
-			got.TimeoutState = nil
-			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("Job = %+v\nwant  %+v", got, tt.want)
-			}
-		})
-	}
-	shell := *c
-	shell.Shell, shell.Command = true, []string{"df -P | tail -1"}
-	if got := Job(&shell, nil); !got.Shell || !slices.Equal(got.Argv, shell.Command) {
-		t.Errorf("shell check: Shell, Argv = %v, %q", got.Shell, got.Argv)
-	}
-}
-
-// pluginCall is what RunPlugin was called with.
+// pluginCall is what the plugin runner was called with.
 type pluginCall struct{ check, host, address string }
 
 // recordingPlugins stands in for the go-plugin runner, which core/execute
@@ -193,10 +153,10 @@ type recordingPlugins struct {
 	calls []pluginCall
 }
 
-func (p *recordingPlugins) RunPlugin(_ context.Context, c *config.Check, host *config.Host) check.Result {
+func (p *recordingPlugins) Run(_ context.Context, job execute.Job) check.Result {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.calls = append(p.calls, pluginCall{c.Name, host.Name, host.Address})
+	p.calls = append(p.calls, pluginCall{job.Check, job.Host, job.Address})
 	// A plugin runner names its results however it likes; Run renames them.
 	return check.Result{Check: "whatever", Host: "elsewhere", State: check.Warning, Output: "TCP WARNING"}
 }
@@ -215,7 +175,7 @@ check "tcp" {
 }
 `)
 	t.Run("no plugin runner", func(t *testing.T) {
-		res := newRunner(t, cfg).Run(context.Background(), cfg.Checks[0])
+		res := newRunner(t).Run(context.Background(), cfg.Checks()[0].Job)
 		want := `(check web1/tcp uses plugin "tcp", but no plugin runner is configured)`
 		if res.State != check.Unknown || res.Output != want || res.Check != "tcp" || res.Host != "web1" || res.ExitCode != -1 {
 			t.Errorf("result = %+v, want UNKNOWN %q for tcp on web1 with exit code -1", res, want)
@@ -223,9 +183,9 @@ check "tcp" {
 	})
 	t.Run("plugin runner", func(t *testing.T) {
 		plugins := &recordingPlugins{}
-		r := newRunner(t, cfg)
+		r := newRunner(t)
 		r.Plugins = plugins
-		res := r.Run(context.Background(), cfg.Checks[0])
+		res := r.Run(context.Background(), cfg.Checks()[0].Job)
 		if res.State != check.Warning || res.Output != "TCP WARNING" || res.Check != "tcp" || res.Host != "web1" {
 			t.Errorf("result = %+v, want the plugin's WARNING named tcp on web1", res)
 		}
@@ -289,8 +249,8 @@ func TestRunAllConcurrency(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			g := &gate{Executor: execute.NewExec(zerolog.Nop()), limit: tt.want, full: make(chan struct{})}
-			r := &Runner{Config: cfg, Exec: g}
-			results := r.RunAll(context.Background(), cfg.Checks, tt.concurrency)
+			r := &execute.Runner{Exec: g}
+			results := RunAll(context.Background(), r, cfg.Jobs(), tt.concurrency)
 			if g.max != tt.want {
 				t.Errorf("at most %d checks ran at once, want %d", g.max, tt.want)
 			}
@@ -314,7 +274,7 @@ check "b" {
 `)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	results := newRunner(t, cfg).RunAll(ctx, cfg.Checks, 2)
+	results := RunAll(ctx, newRunner(t), cfg.Jobs(), 2)
 	for i, res := range results {
 		if res.State != check.Unknown || res.Output != "(Check cancelled before it started: context canceled)" {
 			t.Errorf("result %d = %s %q, want UNKNOWN, cancelled before it started", i, res.State, res.Output)

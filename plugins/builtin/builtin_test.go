@@ -22,7 +22,7 @@ import (
 	"golang.org/x/net/icmp"
 
 	"github.com/vakt/vakt/core/check"
-	"github.com/vakt/vakt/core/config"
+	"github.com/vakt/vakt/core/definitions"
 	"github.com/vakt/vakt/core/execute"
 	"github.com/vakt/vakt/plugins/builtin"
 	"github.com/vakt/vakt/plugins/internal/plugintest"
@@ -188,16 +188,12 @@ func TestBuiltinsAsPluginProcesses(t *testing.T) {
 	if err := os.WriteFile(file, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg, diags := config.NewLoader().Load(root)
-	if len(diags) > 0 {
-		t.Fatalf("loading the checks: %v", diags)
-	}
-
 	lines := sdktest.NewLogLines()
 	h := execute.NewPluginHost(execute.PluginOptions{
 		Log:         zerolog.New(lines).Level(zerolog.DebugLevel),
 		ConfigRoots: []string{root},
 		SelfExe:     vakt,
+		Builtins:    builtin.Names(),
 	})
 	closed := false
 	t.Cleanup(func() {
@@ -205,6 +201,13 @@ func TestBuiltinsAsPluginProcesses(t *testing.T) {
 			_ = h.Close(context.Background())
 		}
 	})
+	loadCtx, cancelLoad := context.WithTimeout(context.Background(), plugintest.Generous)
+	defer cancelLoad()
+	loadedChecks := definitions.Load(loadCtx, definitions.Options{Paths: []string{root}, Plugins: h})
+	if len(loadedChecks.Diagnostics) > 0 {
+		t.Fatalf("loading the checks:\n%s", loadedChecks.Text)
+	}
+	defs := loadedChecks.Set.Checks()
 
 	expires := "certificate 'vakt test' expires in 100 days (" + cert.Cert.NotAfter.UTC().Format(tlscert.DateFormat) + ")"
 	size := `[0-9.]+ (B|KiB|MiB|GiB|TiB|PiB|EiB)`
@@ -226,20 +229,20 @@ func TestBuiltinsAsPluginProcesses(t *testing.T) {
 		want["ping"] = exact("PING UNKNOWN - cannot ping: raw ICMP sockets need root or CAP_NET_RAW, and " +
 			"unprivileged ICMP sockets are not allowed for this group (sysctl net.ipv4.ping_group_range)")
 	}
-	if len(cfg.Checks) != len(want) {
-		t.Fatalf("the check file has %d checks, want %d", len(cfg.Checks), len(want))
+	if len(defs) != len(want) {
+		t.Fatalf("the check file has %d checks, want %d", len(defs), len(want))
 	}
 
 	// Every check at once, as the scheduler would run them.
-	results := make(chan check.Result, len(cfg.Checks))
-	for _, c := range cfg.Checks {
+	results := make(chan check.Result, len(defs))
+	for _, d := range defs {
 		go func() {
 			ctx, cancel := context.WithTimeout(context.Background(), plugintest.Generous)
 			defer cancel()
-			results <- h.RunPlugin(ctx, c, cfg.Hosts[c.Host])
+			results <- h.Run(ctx, d.Job)
 		}()
 	}
-	for range cfg.Checks {
+	for range defs {
 		res := <-results
 		t.Run(res.Check, func(t *testing.T) {
 			pattern, ok := want[res.Check]

@@ -78,8 +78,8 @@ func TestCommandResults(t *testing.T) {
 			if r.ExitCode != nil {
 				s = "exit " + string(rune('0'+*r.ExitCode))
 			}
-			if r.Output != nil {
-				s = "/" + r.Output.String() + "/"
+			if r.Output != "" {
+				s = "/" + r.Output + "/"
 			}
 			list = append(list, s+" "+r.State.String()+" "+r.Text)
 		}
