@@ -7,7 +7,7 @@ import (
 
 // Level is the alarm level a state raises: every check ends in ok, Warning
 // or Error. Errors reach on-call by SMS, warnings by mail.
-type Level int
+type Level int8
 
 // The three levels, least severe first.
 const (

@@ -11,7 +11,7 @@ import (
 )
 
 // State is a Nagios plugin state, numbered as the plugin exit codes are.
-type State int
+type State int8
 
 // The four plugin states, in the order of their exit codes.
 const (

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -177,6 +178,10 @@ func New(ctx context.Context, opts Options) (_ *Daemon, err error) {
 	if err := d.listen(); err != nil {
 		return nil, fmt.Errorf("starting vakt: %w", err)
 	}
+	// Loading a big checks.d and restoring its states leaves a heap many
+	// times the size of what stays: give it back now, not some minutes
+	// later.
+	debug.FreeOSMemory()
 	return d, nil
 }
 

@@ -2,12 +2,15 @@ package definitions_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/hcl/v2"
 
 	"github.com/vakt/vakt/core/check"
 	"github.com/vakt/vakt/core/definitions"
@@ -112,7 +115,7 @@ check "pipe" {
 	if !reflect.DeepEqual(*http, want) {
 		t.Errorf("web1/http:\n got %+v\nwant %+v", *http, want)
 	}
-	if http.Source.Filename != filepath.Join(root, "web", "checks.hcl") || http.Source.Start.Line != 2 {
+	if http.Source.File != filepath.Join(root, "web", "checks.hcl") || http.Source.Line != 2 {
 		t.Errorf("Source = %s, want web/checks.hcl line 2", http.Source)
 	}
 	ping, _ := set.Lookup("router1/router-ping")
@@ -143,9 +146,16 @@ check "pipe" {
 	if got := set.ParentsOf("router1"); got != nil {
 		t.Errorf("ParentsOf(router1) = %v, want none", got)
 	}
-	wantWarnings := []string{`host "db1" has parent "web1", which has no check tagged host_alive = "true": the parent has no effect on the checks of "db1"`}
-	if !reflect.DeepEqual(res.Warnings, wantWarnings) {
-		t.Errorf("Warnings = %q, want %q", res.Warnings, wantWarnings)
+	// A parent without a host_alive check is a warning at the host's
+	// file:line, in the diagnostics every command prints.
+	var warned []string
+	for _, d := range res.Diagnostics {
+		if d.Severity == hcl.DiagWarning && d.Subject != nil {
+			warned = append(warned, fmt.Sprintf("%s:%d %s", filepath.Base(d.Subject.Filename), d.Subject.Start.Line, d.Summary))
+		}
+	}
+	if len(warned) != 1 || !strings.HasSuffix(warned[0], " Parent without a host_alive check") || res.Set == nil {
+		t.Errorf("warnings = %q, want one \"Parent without a host_alive check\" at db1's block", warned)
 	}
 	wantPassive := state.Settings{MaxAttempts: 1, UnknownAs: check.LevelError, TTL: time.Hour, Parents: []string{"router1/router-ping"}}
 	if got := set.PassiveSettings("web1/agent", time.Hour); !reflect.DeepEqual(got, wantPassive) {

@@ -378,7 +378,7 @@ func stateField(obj map[string]json.RawMessage) (check.State, *requestError) {
 		return 0, &requestError{field: "state", msg: fmt.Sprintf("%q is not a state: %s", s, want)}
 	case "number":
 		n, err := strconv.Atoi(string(raw))
-		if err != nil || !check.State(n).Valid() {
+		if err != nil || n < 0 || n > 3 || !check.State(n).Valid() {
 			return 0, &requestError{field: "state", msg: fmt.Sprintf("%s is not a state: %s", raw, want)}
 		}
 		return check.State(n), nil

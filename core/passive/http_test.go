@@ -226,6 +226,8 @@ func TestResultsHandlerRefuses(t *testing.T) {
 			body: `{"error":"state: \"fine\" is not a state: want \"ok\", \"warning\", \"critical\", \"unknown\" or 0 to 3","field":"state"}`},
 		{name: "state 4", req: request{body: strings.NewReader(`{"host":"web1","check":"disk","state":4}`)}, status: 400,
 			body: `{"error":"state: 4 is not a state: want \"ok\", \"warning\", \"critical\", \"unknown\" or 0 to 3","field":"state"}`},
+		{name: "state 256 (wraps to 0 in a byte)", req: request{body: strings.NewReader(`{"host":"web1","check":"disk","state":256}`)}, status: 400,
+			body: `{"error":"state: 256 is not a state: want \"ok\", \"warning\", \"critical\", \"unknown\" or 0 to 3","field":"state"}`},
 		{name: "state 1.5", req: request{body: strings.NewReader(`{"host":"web1","check":"disk","state":1.5}`)}, status: 400,
 			body: `{"error":"state: 1.5 is not a state: want \"ok\", \"warning\", \"critical\", \"unknown\" or 0 to 3","field":"state"}`},
 		{name: "state null", req: request{body: strings.NewReader(`{"host":"web1","check":"disk","state":null}`)}, status: 400,

@@ -233,9 +233,10 @@ func resultToProto(r check.Result) *pluginv1.CheckResponse {
 // 0..3 is an error: the result cannot be trusted. A malformed perfdata item
 // is left out with a note, as for a Nagios plugin's perfdata.
 func resultFromProto(req Request, resp *pluginv1.CheckResponse) (check.Result, error) {
-	state := check.State(resp.GetState())
-	if !state.Valid() {
-		return check.Result{}, fmt.Errorf("the plugin returned state %d; a state must be 0 (OK), 1 (WARNING), 2 (CRITICAL) or 3 (UNKNOWN)", int(state))
+	raw := resp.GetState()
+	state := check.State(raw)
+	if raw < 0 || raw > 3 || !state.Valid() {
+		return check.Result{}, fmt.Errorf("the plugin returned state %d; a state must be 0 (OK), 1 (WARNING), 2 (CRITICAL) or 3 (UNKNOWN)", raw)
 	}
 	r := check.Result{
 		Check:    req.Check,
