@@ -49,7 +49,10 @@ bench: deps build
 	$(GO) test -run '^$$' -bench . ./core/store ./core/config
 	$(GO) test -run '^$$' -bench Import50k -benchtime 1x ./core/importer/nagios
 	$(GO) test -run '^$$' -bench Load100k -benchtime 1x ./core/definitions
-	$(GO) test -run '^$$' -bench Validate100k -benchtime 1x ./cmd/vakt
+	$(GO) test -run '^$$' -bench 'Validate100k|Run100k' -benchtime 1x -v ./cmd/vakt
+	$(GO) test -run '^$$' -bench Burst2000 -benchtime 5x -v ./core/engine
+	$(GO) test -run '^$$' -bench 'PassiveHTTP|NewPassiveBB' -benchtime 1x -v ./core/daemon
+	$(GO) test -run TestDaemonSurvivesKill9 -count 1 -v ./cmd/vakt
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseOutput -fuzztime 30s ./core/check
