@@ -68,10 +68,10 @@ func (e *Engine) Health() string { return e.health.reason() }
 
 // counters are the engine's metrics.
 type counters struct {
-	results, passiveResults, refused       atomic.Uint64
-	transitions, commits, commitFailures   atomic.Uint64
-	commitNanos, statesStored, perfShed    atomic.Uint64
-	passiveCreated, passiveRemoved, expiry atomic.Uint64
+	results, passiveResults, refused     atomic.Uint64
+	transitions, commits, commitFailures atomic.Uint64
+	commitNanos, statesStored, perfShed  atomic.Uint64
+	passiveCreated, passiveRemoved       atomic.Uint64
 }
 
 // Stats are the engine's counters, for /metrics.

@@ -122,13 +122,8 @@ type addrCounter struct {
 	wake    chan struct{} // closed and replaced at every release
 }
 
-// acquire counts one more connection from a, unless it has max already.
-func (c *addrCounter) acquire(a netip.Addr, max int) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.take(a, max)
-}
-
+// take counts one more connection from a, unless it has max already.
+// c.mu must be held.
 func (c *addrCounter) take(a netip.Addr, max int) bool {
 	if c.n == nil {
 		c.n = make(map[netip.Addr]int)
