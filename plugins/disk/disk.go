@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/plugins/internal/configcache"
 	"github.com/vakt/vakt/plugins/sdk"
 )
 
@@ -64,10 +65,11 @@ func statfs(path string) (usage, error) {
 // check; it keeps each check's recent samples for the forecast, by config
 // id, for as long as it runs.
 type Plugin struct {
-	procDir string           // where proc(5) is mounted
-	statfs  statfsFunc       // reads a filesystem's usage
-	now     func() time.Time // the clock the forecast's samples are taken by
-	history *history
+	procDir  string           // where proc(5) is mounted
+	statfs   statfsFunc       // reads a filesystem's usage
+	now      func() time.Time // the clock the forecast's samples are taken by
+	history  *history
+	settings configcache.Cache[settings] // parsed configs by id
 }
 
 // New returns the disk plugin, reading the real /proc and statfs(2).
@@ -92,7 +94,7 @@ func (p *Plugin) Info(context.Context) (sdk.Info, error) {
 // Configure checks what the schema cannot: the ranges, paths and forecast
 // settings.
 func (p *Plugin) Configure(_ context.Context, cfg sdk.Config) error {
-	_, err := parseSettings(cfg.Values)
+	_, err := p.settings.Configure(cfg, parseSettings)
 	return err
 }
 
@@ -118,7 +120,7 @@ type report struct {
 
 // Check measures every chosen filesystem and returns the worst state.
 func (p *Plugin) Check(ctx context.Context, req sdk.Request) (check.Result, error) {
-	s, err := parseSettings(req.Config.Values)
+	s, err := p.settings.Get(req.Config, parseSettings)
 	if err != nil {
 		return check.Result{}, fmt.Errorf("reading the config: %w", err)
 	}

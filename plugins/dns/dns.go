@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/plugins/internal/configcache"
 	"github.com/vakt/vakt/plugins/sdk"
 )
 
@@ -39,12 +40,16 @@ var sampleConfig string
 // commented ones show their default or an example.
 func SampleConfig() string { return sampleConfig }
 
-// Checker is the dns check plugin. It keeps no state between calls: every
-// Check reads its settings from the request's config.
-type Checker struct{}
+// Checker is the dns check plugin. It keeps each config's parsed settings
+// by config id, parsed once when the config is configured; Check uses
+// them, parsing a config it has not seen (and keeping it). Use it through
+// New: it must not be copied.
+type Checker struct {
+	settings configcache.Cache[settings]
+}
 
 // New returns the plugin, for the built-in registry.
-func New() sdk.Checker { return Checker{} }
+func New() sdk.Checker { return &Checker{} }
 
 const defaultTimeout = 10 * time.Second
 
@@ -52,7 +57,7 @@ const defaultTimeout = 10 * time.Second
 func recordTypes() []string { return []string{"A", "AAAA", "CNAME", "MX", "TXT", "NS", "PTR", "SRV"} }
 
 // Info describes the plugin and its configuration schema.
-func (Checker) Info(context.Context) (sdk.Info, error) {
+func (*Checker) Info(context.Context) (sdk.Info, error) {
 	return sdk.Info{
 		Name:    Name,
 		Version: Version,
@@ -87,8 +92,8 @@ type settings struct {
 
 // Configure checks what the schema cannot: the record type, the name of a
 // PTR lookup, the expected answers, the resolver, the ranges.
-func (Checker) Configure(_ context.Context, cfg sdk.Config) error {
-	_, err := parseSettings(cfg.Values)
+func (c *Checker) Configure(_ context.Context, cfg sdk.Config) error {
+	_, err := c.settings.Configure(cfg, parseSettings)
 	return err
 }
 
@@ -231,8 +236,8 @@ func threshold(text, attr string, add addFunc) *check.Range {
 }
 
 // Check looks the name up once and judges the answers.
-func (Checker) Check(ctx context.Context, req sdk.Request) (check.Result, error) {
-	s, err := parseSettings(req.Config.Values)
+func (c *Checker) Check(ctx context.Context, req sdk.Request) (check.Result, error) {
+	s, err := c.settings.Get(req.Config, parseSettings)
 	if err != nil {
 		return check.Result{State: check.Unknown, Output: "DNS UNKNOWN - invalid config: " + err.Error()}, nil
 	}

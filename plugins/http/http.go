@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/plugins/internal/configcache"
 	"github.com/vakt/vakt/plugins/internal/configcheck"
 	"github.com/vakt/vakt/plugins/internal/tlscert"
 	"github.com/vakt/vakt/plugins/sdk"
@@ -38,12 +39,16 @@ var sampleConfig string
 // commented ones show their default or an example.
 func SampleConfig() string { return sampleConfig }
 
-// Checker is the http check plugin. It keeps no state between calls: every
-// Check reads its settings from the request's config.
-type Checker struct{}
+// Checker is the http check plugin. It keeps each config's parsed settings
+// by config id, parsed once when the config is configured; Check uses
+// them, parsing a config it has not seen (and keeping it). Use it through
+// New: it must not be copied.
+type Checker struct {
+	settings configcache.Cache[settings]
+}
 
 // New returns the plugin, for the built-in registry.
-func New() sdk.Checker { return Checker{} }
+func New() sdk.Checker { return &Checker{} }
 
 // Defaults and limits of the optional attributes.
 const (
@@ -52,7 +57,7 @@ const (
 )
 
 // Info describes the plugin and its configuration schema.
-func (Checker) Info(context.Context) (sdk.Info, error) {
+func (*Checker) Info(context.Context) (sdk.Info, error) {
 	return sdk.Info{
 		Name:    Name,
 		Version: Version,
@@ -108,8 +113,8 @@ type headerExpectation struct {
 
 // Configure checks what the schema cannot: the URL, method, header names,
 // status patterns, regular expressions, ranges and the CA file.
-func (Checker) Configure(_ context.Context, cfg sdk.Config) error {
-	_, err := parseSettings(cfg.Values)
+func (c *Checker) Configure(_ context.Context, cfg sdk.Config) error {
+	_, err := c.settings.Configure(cfg, parseSettings)
 	return err
 }
 
@@ -251,8 +256,8 @@ func defaultURL(host string) *url.URL {
 }
 
 // Check sends the request once and judges the response.
-func (Checker) Check(ctx context.Context, req sdk.Request) (check.Result, error) {
-	s, err := parseSettings(req.Config.Values)
+func (c *Checker) Check(ctx context.Context, req sdk.Request) (check.Result, error) {
+	s, err := c.settings.Get(req.Config, parseSettings)
 	if err != nil {
 		return check.Result{State: check.Unknown, Output: "HTTP UNKNOWN - invalid config: " + err.Error()}, nil
 	}

@@ -373,3 +373,73 @@ func TestExample(t *testing.T) {
 	want := "HTTP OK: HTTP/1.1 200 OK - 10 bytes in {t} second response time"
 	plugintest.WantOutput(t, got, check.OK, want)
 }
+
+// TestParsesOncePerConfig checks that a config is parsed when it is
+// configured and not again by its Checks, that each config id keeps its
+// own settings, and that a Check of an id never configured (in-process
+// use) parses it once and keeps it.
+func TestParsesOncePerConfig(t *testing.T) {
+	plain := quiet(httptest.NewServer(site()))
+	t.Cleanup(plain.Close)
+	p := New().(*Checker)
+	checker := sdktest.ServeCheck(t, p)
+	hello := sdk.Values{"url": plain.URL + "/", "body_regexp": "^hello v"}
+	bye := sdk.Values{"url": plain.URL + "/", "body_regexp": "^bye"}
+	const ok = "HTTP OK: HTTP/1.1 200 OK - 10 bytes in {t} second response time"
+	const critical = "HTTP CRITICAL: HTTP/1.1 200 OK - pattern '^bye' not found - 10 bytes in {t} second response time"
+
+	plugintest.Configure(t, checker, "hello", hello)
+	for range 3 {
+		plugintest.WantOutput(t, plugintest.CheckByID(t, checker, "hello"), check.OK, ok)
+	}
+	if got := p.settings.Parses(); got != 1 {
+		t.Fatalf("parsed %d times after Configure and 3 Checks of one config, want 1", got)
+	}
+	plugintest.Configure(t, checker, "bye", bye)
+	plugintest.WantOutput(t, plugintest.CheckByID(t, checker, "bye"), check.Critical, critical)
+	plugintest.WantOutput(t, plugintest.CheckByID(t, checker, "hello"), check.OK, ok)
+	if got := p.settings.Parses(); got != 2 {
+		t.Fatalf("parsed %d times for two configs, want 2", got)
+	}
+
+	// In process. The host never sends other values under a config id, so
+	// a Check that sends them shows whether it parsed again: it must use
+	// the settings kept for the id, whether Configure or the first Check
+	// of an id not configured kept them. A config without an id is never
+	// kept.
+	direct := New().(*Checker)
+	ctx := plugintest.Context(t)
+	valid := func(v sdk.Values) sdk.Values {
+		t.Helper()
+		values, err := schema().ValidateValues(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return values
+	}
+	if err := direct.Configure(ctx, sdk.Config{ID: "configured", Values: valid(hello)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct {
+		id     string
+		values sdk.Values
+		state  check.State
+		output string
+		parses uint64 // in total after the step
+	}{
+		{"configured", bye, check.OK, ok, 1},
+		{"unseen", hello, check.OK, ok, 2},
+		{"unseen", bye, check.OK, ok, 2},
+		{"", bye, check.Critical, critical, 3},
+		{"", hello, check.OK, ok, 4},
+	} {
+		got, err := direct.Check(ctx, sdk.Request{Config: sdk.Config{ID: step.id, Values: valid(step.values)}, Host: plugintest.Localhost()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		plugintest.WantOutput(t, got, step.state, step.output)
+		if got := direct.settings.Parses(); got != step.parses {
+			t.Fatalf("after a Check of %q: parsed %d times, want %d", step.id, got, step.parses)
+		}
+	}
+}

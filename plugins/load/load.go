@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/plugins/internal/configcache"
 	"github.com/vakt/vakt/plugins/internal/configcheck"
 	"github.com/vakt/vakt/plugins/sdk"
 )
@@ -28,7 +29,8 @@ var minutes = [3]string{"1", "5", "15"}
 
 // Plugin is the load check plugin.
 type Plugin struct {
-	procDir string // where proc(5) is mounted
+	procDir  string                      // where proc(5) is mounted
+	settings configcache.Cache[settings] // parsed configs by id
 }
 
 // New returns the load plugin, reading the real /proc.
@@ -104,13 +106,13 @@ func parseRanges(p *configcheck.Problems, v sdk.Values, attr string) [3]*check.R
 
 // Configure checks the ranges.
 func (p *Plugin) Configure(_ context.Context, cfg sdk.Config) error {
-	_, err := parseSettings(cfg.Values)
+	_, err := p.settings.Configure(cfg, parseSettings)
 	return err
 }
 
 // Check reads the load averages and compares them.
 func (p *Plugin) Check(_ context.Context, req sdk.Request) (check.Result, error) {
-	s, err := parseSettings(req.Config.Values)
+	s, err := p.settings.Get(req.Config, parseSettings)
 	if err != nil {
 		return check.Result{}, fmt.Errorf("reading the config: %w", err)
 	}

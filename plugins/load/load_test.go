@@ -197,3 +197,60 @@ func countRangeList(t *testing.T, list string) int {
 	}
 	return n
 }
+
+// TestParsesOncePerConfig checks that Check uses the settings kept for a
+// config id, from Configure or from the first Check of an id never
+// configured, instead of parsing the request's values again. The host
+// never sends other values under an id, so a Check that does shows which
+// settings were used. A config without an id is parsed every time.
+func TestParsesOncePerConfig(t *testing.T) {
+	p := &Plugin{procDir: "testdata/busy"}
+	ctx := plugintest.Context(t)
+	valid := func(v sdk.Values) sdk.Values {
+		t.Helper()
+		info, err := p.Info(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		values, err := info.Schema.ValidateValues(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return values
+	}
+	calm := sdk.Values{"warning": []string{"50"}}
+	strict := sdk.Values{"warning": []string{"5", "4", "3"}}
+	const (
+		okOut   = "LOAD OK - load average: 6.50, 4.20, 2.10"
+		warnOut = "LOAD WARNING - load average: 6.50, 4.20, 2.10"
+	)
+	if err := p.Configure(ctx, sdk.Config{ID: "calm", Values: valid(calm)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct {
+		id     string
+		values sdk.Values
+		state  check.State
+		output string
+		parses uint64 // in total after the step
+	}{
+		{"calm", calm, check.OK, okOut, 1},
+		{"calm", strict, check.OK, okOut, 1},
+		{"strict", strict, check.Warning, warnOut, 2},
+		{"strict", calm, check.Warning, warnOut, 2},
+		{"calm", strict, check.OK, okOut, 2},
+		{"", strict, check.Warning, warnOut, 3},
+		{"", calm, check.OK, okOut, 4},
+	} {
+		got, err := p.Check(ctx, sdk.Request{Config: sdk.Config{ID: step.id, Values: valid(step.values)}, Host: plugintest.Localhost()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.State != step.state || got.Output != step.output {
+			t.Fatalf("Check of %q: got %v %q, want %v %q", step.id, got.State, got.Output, step.state, step.output)
+		}
+		if got := p.settings.Parses(); got != step.parses {
+			t.Fatalf("after a Check of %q: parsed %d times, want %d", step.id, got, step.parses)
+		}
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/plugins/internal/configcache"
 	"github.com/vakt/vakt/plugins/internal/configcheck"
 	"github.com/vakt/vakt/plugins/sdk"
 )
@@ -25,7 +26,8 @@ var sampleConfig string
 
 // Plugin is the memory check plugin.
 type Plugin struct {
-	procDir string // where proc(5) is mounted
+	procDir  string                      // where proc(5) is mounted
+	settings configcache.Cache[settings] // parsed configs by id
 }
 
 // New returns the memory plugin, reading the real /proc.
@@ -79,7 +81,7 @@ func parseSettings(v sdk.Values) (settings, error) {
 
 // Configure checks the ranges and the no_swap state.
 func (p *Plugin) Configure(_ context.Context, cfg sdk.Config) error {
-	_, err := parseSettings(cfg.Values)
+	_, err := p.settings.Configure(cfg, parseSettings)
 	return err
 }
 
@@ -91,7 +93,7 @@ type meminfo struct {
 
 // Check reads /proc/meminfo and compares the used percentages.
 func (p *Plugin) Check(_ context.Context, req sdk.Request) (check.Result, error) {
-	s, err := parseSettings(req.Config.Values)
+	s, err := p.settings.Get(req.Config, parseSettings)
 	if err != nil {
 		return check.Result{}, fmt.Errorf("reading the config: %w", err)
 	}

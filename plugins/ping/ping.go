@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/plugins/internal/configcache"
 	"github.com/vakt/vakt/plugins/sdk"
 )
 
@@ -35,12 +36,16 @@ var sampleConfig string
 // commented ones show their default.
 func SampleConfig() string { return sampleConfig }
 
-// Checker is the ping check plugin. It keeps no state between calls: every
-// Check reads its settings from the request's config.
-type Checker struct{}
+// Checker is the ping check plugin. It keeps each config's parsed settings
+// by config id, parsed once when the config is configured; Check uses
+// them, parsing a config it has not seen (and keeping it). Use it through
+// New: it must not be copied.
+type Checker struct {
+	settings configcache.Cache[settings]
+}
 
 // New returns the plugin, for the built-in registry.
-func New() sdk.Checker { return Checker{} }
+func New() sdk.Checker { return &Checker{} }
 
 // Defaults and limits of the attributes. The thresholds are the ones of
 // the Nagios sample configuration for check_ping (100.0,20% and 500.0,60%).
@@ -53,7 +58,7 @@ const (
 )
 
 // Info describes the plugin and its configuration schema.
-func (Checker) Info(context.Context) (sdk.Info, error) {
+func (*Checker) Info(context.Context) (sdk.Info, error) {
 	return sdk.Info{
 		Name:    Name,
 		Version: Version,
@@ -91,8 +96,8 @@ type settings struct {
 
 // Configure checks what the schema cannot: the count, interval and
 // timeout limits, privileged, the threshold ranges.
-func (Checker) Configure(_ context.Context, cfg sdk.Config) error {
-	_, err := parseSettings(cfg.Values)
+func (c *Checker) Configure(_ context.Context, cfg sdk.Config) error {
+	_, err := c.settings.Configure(cfg, parseSettings)
 	return err
 }
 
@@ -155,8 +160,8 @@ func threshold(text, attr string, add addFunc) *check.Range {
 }
 
 // Check pings the host once (count echo requests) and judges the result.
-func (Checker) Check(ctx context.Context, req sdk.Request) (check.Result, error) {
-	s, err := parseSettings(req.Config.Values)
+func (c *Checker) Check(ctx context.Context, req sdk.Request) (check.Result, error) {
+	s, err := c.settings.Get(req.Config, parseSettings)
 	if err != nil {
 		return check.Result{State: check.Unknown, Output: "PING UNKNOWN - invalid config: " + err.Error()}, nil
 	}

@@ -20,6 +20,7 @@ import (
 	"syscall"
 
 	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/plugins/internal/configcache"
 	"github.com/vakt/vakt/plugins/internal/configcheck"
 	"github.com/vakt/vakt/plugins/sdk"
 )
@@ -33,8 +34,9 @@ const commLen = 15
 
 // Plugin is the procs check plugin.
 type Plugin struct {
-	procDir string // where proc(5) is mounted
-	selfPID int    // the plugin's own process, never counted
+	procDir  string                      // where proc(5) is mounted
+	selfPID  int                         // the plugin's own process, never counted
+	settings configcache.Cache[settings] // parsed configs by id
 }
 
 // New returns the procs plugin, reading the real /proc.
@@ -124,13 +126,13 @@ func parseSettings(v sdk.Values) (settings, error) {
 // when the check runs, not here: the user may not exist yet where the
 // configuration is validated.
 func (p *Plugin) Configure(_ context.Context, cfg sdk.Config) error {
-	_, err := parseSettings(cfg.Values)
+	_, err := p.settings.Configure(cfg, parseSettings)
 	return err
 }
 
 // Check counts the matching processes.
 func (p *Plugin) Check(ctx context.Context, req sdk.Request) (check.Result, error) {
-	s, err := parseSettings(req.Config.Values)
+	s, err := p.settings.Get(req.Config, parseSettings)
 	if err != nil {
 		return check.Result{}, fmt.Errorf("reading the config: %w", err)
 	}

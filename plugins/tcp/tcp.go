@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/plugins/internal/configcache"
 	"github.com/vakt/vakt/plugins/internal/configcheck"
 	"github.com/vakt/vakt/plugins/internal/tlscert"
 	"github.com/vakt/vakt/plugins/sdk"
@@ -36,12 +37,16 @@ var sampleConfig string
 // commented ones show their default.
 func SampleConfig() string { return sampleConfig }
 
-// Checker is the tcp check plugin. It keeps no state between calls: every
-// Check reads its settings from the request's config.
-type Checker struct{}
+// Checker is the tcp check plugin. It keeps each config's parsed settings
+// by config id, parsed once when the config is configured; Check uses
+// them, parsing a config it has not seen (and keeping it). Use it through
+// New: it must not be copied.
+type Checker struct {
+	settings configcache.Cache[settings]
+}
 
 // New returns the plugin, for the built-in registry.
-func New() sdk.Checker { return Checker{} }
+func New() sdk.Checker { return &Checker{} }
 
 // Defaults of the optional attributes.
 const (
@@ -50,7 +55,7 @@ const (
 )
 
 // Info describes the plugin and its configuration schema.
-func (Checker) Info(context.Context) (sdk.Info, error) {
+func (*Checker) Info(context.Context) (sdk.Info, error) {
 	return sdk.Info{
 		Name:    Name,
 		Version: Version,
@@ -109,8 +114,8 @@ func (s settings) expecting() bool { return s.expect != "" || s.expectRegexp != 
 
 // Configure checks what the schema cannot: the port's range, the regexp,
 // the threshold ranges, the states, the CA file.
-func (Checker) Configure(_ context.Context, cfg sdk.Config) error {
-	_, err := parseSettings(cfg.Values)
+func (c *Checker) Configure(_ context.Context, cfg sdk.Config) error {
+	_, err := c.settings.Configure(cfg, parseSettings)
 	return err
 }
 
@@ -169,8 +174,8 @@ func parseSettings(v sdk.Values) (settings, error) {
 }
 
 // Check connects once and judges what happened.
-func (Checker) Check(ctx context.Context, req sdk.Request) (check.Result, error) {
-	s, err := parseSettings(req.Config.Values)
+func (c *Checker) Check(ctx context.Context, req sdk.Request) (check.Result, error) {
+	s, err := c.settings.Get(req.Config, parseSettings)
 	if err != nil {
 		return check.Result{State: check.Unknown, Output: "TCP UNKNOWN - invalid config: " + err.Error()}, nil
 	}
