@@ -541,3 +541,40 @@ func TestBefore1970(t *testing.T) {
 		t.Errorf("wrong before 1970")
 	}
 }
+
+func TestPrecedence(t *testing.T) {
+	p := mustParse(t, Spec{
+		Name:     "prec",
+		TimeZone: "UTC",
+		Weekdays: map[string][]string{"monday-sunday": {"08:00-09:00"}},
+		Dates: map[string][]string{
+			"december 24": {"10:00-11:00"},
+			"2026-12-24":  {"12:00-13:00"}, // calendar beats yearly
+			"december 26": {"14:00-15:00"},
+		},
+		Holidays: []string{"2026-12-26"}, // holiday beats a date entry
+	})
+	checkIn(t, p, []inCase{
+		{"2026-12-24 calendar range", utc(2026, 12, 24, 12, 30, 0), true},
+		{"2026-12-24 not the yearly range", utc(2026, 12, 24, 10, 30, 0), false},
+		{"2026-12-24 not the weekday range", utc(2026, 12, 24, 8, 30, 0), false},
+		{"2027-12-24 yearly range", utc(2027, 12, 24, 10, 30, 0), true},
+		{"2027-12-24 not the weekday range", utc(2027, 12, 24, 8, 30, 0), false},
+		{"2026-12-26 holiday", utc(2026, 12, 26, 14, 30, 0), false},
+		{"2027-12-26 yearly range", utc(2027, 12, 26, 14, 30, 0), true},
+		{"2026-12-27 weekday range", utc(2026, 12, 27, 8, 30, 0), true},
+	})
+}
+
+func TestErrorFields(t *testing.T) {
+	_, err := Parse(Spec{Name: "p", TimeZone: "UTC", Dates: map[string][]string{"december 24": {"09:00-08:00", "12:00-12:00"}}})
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("not an *Error: %v", err)
+	}
+	want := Error{Period: "p", Field: "dates", Key: "december 24", Value: "12:00-12:00",
+		Reason: "start equals end, the range is empty (a whole day is 00:00-24:00; an inactive date is an empty list)"}
+	if *e != want {
+		t.Errorf("got %#v\nwant %#v", *e, want)
+	}
+}
