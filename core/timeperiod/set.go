@@ -19,10 +19,12 @@ type Set struct {
 func NewSet(specs ...Spec) (*Set, error) {
 	var errs []error
 	s := &Set{byName: map[string]*TimePeriod{}}
+	broken := map[string]bool{} // defined, but with errors already reported
 	for _, spec := range specs {
 		p, err := parse(spec)
 		if err != nil {
 			errs = append(errs, err)
+			broken[strings.TrimSpace(spec.Name)] = true
 			continue
 		}
 		if _, dup := s.byName[p.name]; dup {
@@ -35,6 +37,9 @@ func NewSet(specs ...Spec) (*Set, error) {
 		p := s.byName[name]
 		for _, ex := range p.excludeNames {
 			q, ok := s.byName[ex]
+			if !ok && broken[ex] {
+				continue
+			}
 			if !ok {
 				errs = append(errs, &Error{Period: name, Field: "exclude", Value: ex, Reason: "no time period of that name"})
 				continue
@@ -72,7 +77,7 @@ func (s *Set) cycles() []error {
 					i--
 				}
 				cycle := append(append([]string(nil), path[i:]...), q.name)
-				errs = append(errs, &Error{Period: path[i], Field: "exclude", Value: path[i+1],
+				errs = append(errs, &Error{Period: path[i], Field: "exclude", Value: cycle[1],
 					Reason: "exclusion cycle " + strings.Join(cycle, " -> ")})
 			case unseen:
 				visit(q)

@@ -493,6 +493,8 @@ func TestSetErrors(t *testing.T) {
 			`timeperiod "a": exclude: "b": exclusion cycle a -> b -> a`},
 		{"three-cycle behind a tail", []Spec{ok("x", "c"), ok("c", "d"), ok("d", "e"), ok("e", "c")},
 			`timeperiod "c": exclude: "d": exclusion cycle c -> d -> e -> c`},
+		{"no second error for excluding a broken period", []Spec{ok("a", "b"), {Name: "b", TimeZone: "Nowhere"}},
+			`timeperiod "b": time_zone: "Nowhere": unknown time zone (want an IANA name such as "Europe/Oslo")`},
 		{"parse error and unknown name together", []Spec{ok("a", "zz"), {Name: "b", TimeZone: "UTC", Holidays: []string{"2026-13-01"}}},
 			`timeperiod "b": holidays: "2026-13-01": not a valid date (want "YYYY-MM-DD" or a yearly date such as "december 25")` + "\n" +
 				`timeperiod "a": exclude: "zz": no time period of that name`},
