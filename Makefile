@@ -59,6 +59,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParsePerfdata -fuzztime 30s ./core/check
 	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 30s ./core/config
 	$(GO) test -run '^$$' -fuzz FuzzParseMessage -fuzztime 30s ./core/passive
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./core/timeperiod
 
 lint:
 	$(GO) vet ./...
