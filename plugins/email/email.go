@@ -153,19 +153,25 @@ func (n *Notifier) Configure(_ context.Context, cfg sdk.Config) error {
 	if err != nil {
 		return err
 	}
-	n.mu.Lock()
-	n.configs[cfg.ID] = s
-	n.mu.Unlock()
+	if cfg.ID != "" {
+		n.mu.Lock()
+		n.configs[cfg.ID] = s
+		n.mu.Unlock()
+	}
 	return nil
 }
 
 func (n *Notifier) settingsFor(cfg sdk.Config) (*settings, error) {
-	n.mu.Lock()
-	s, ok := n.configs[cfg.ID]
-	n.mu.Unlock()
-	if ok {
-		return s, nil
+	if cfg.ID != "" {
+		n.mu.Lock()
+		s, ok := n.configs[cfg.ID]
+		n.mu.Unlock()
+		if ok {
+			return s, nil
+		}
 	}
+	// An inline config without an id, or a call that did not go through
+	// the SDK's Configure: parse it on the spot.
 	return parseSettings(cfg.Values)
 }
 
