@@ -208,7 +208,7 @@ func parseSettings(v sdk.Values) (*settings, error) {
 		p.Add("tls", "%q is not starttls, tls or none", s.mode)
 	}
 	s.addr = net.JoinHostPort(host, strconv.Itoa(port))
-	s.tlsConfig = &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12, InsecureSkipVerify: v.Bool("tls_insecure")} //nolint:gosec // the user's choice
+	s.tlsConfig = &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12, InsecureSkipVerify: v.Bool("tls_insecure")}
 	if file := v.String("ca_file"); file != "" {
 		pool, err := tlscert.LoadCAFile(file)
 		if err != nil {

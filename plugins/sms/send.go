@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -95,9 +94,6 @@ func (s *settings) send(ctx context.Context, body []byte, contentType, what stri
 		u := *s.url
 		q := u.Query()
 		form, _ := url.ParseQuery(string(body))
-		if s.json {
-			return sdk.Permanent(errors.New(what + ": format json needs a method with a body, not " + s.method))
-		}
 		for k, v := range form {
 			q[k] = v
 		}

@@ -154,6 +154,9 @@ func parseSettings(v sdk.Values) (*settings, error) {
 	default:
 		p.Add("format", "%q is not form or json", v.String("format"))
 	}
+	if s.json && (s.method == "GET" || s.method == "HEAD") {
+		p.Add("format", "json needs a method with a body, not %s (GET sends the fields in the query)", s.method)
+	}
 	fields := v.Map("fields")
 	if fields == nil {
 		fields = defaultFields()

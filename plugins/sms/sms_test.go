@@ -239,6 +239,8 @@ func TestConfigRejected(t *testing.T) {
 		{"fields", ok(sdk.Values{"fields": map[string]string{"a": "{{.Nope}}", "b": "{{.To"}}), sdk.ConfigErrors{
 			{Attribute: "fields", Message: `attribute "fields": a: template: a:1:2: executing "a" at <.Nope>: can't evaluate field Nope in type sms.FieldData`},
 			{Attribute: "fields", Message: `attribute "fields": b: template: b:1: unclosed action`}}},
+		{"json by GET", ok(sdk.Values{"format": "json", "method": "GET"}), sdk.ConfigErrors{
+			{Attribute: "format", Message: `attribute "format": json needs a method with a body, not GET (GET sends the fields in the query)`}}},
 		{"no fields", ok(sdk.Values{"fields": map[string]string{}}), sdk.ConfigErrors{
 			{Attribute: "fields", Message: `attribute "fields": names no field: the gateway would get no message`}}},
 		{"message", ok(sdk.Values{"message": "{{.To}}"}), sdk.ConfigErrors{

@@ -210,6 +210,26 @@ func TestNotifyOutcomes(t *testing.T) {
 	})
 }
 
+// TestInlineConfigsApart: a config without an id (an inline one) is never
+// kept, so a later notification with another inline config goes where its
+// own config says, not where the last one configured did.
+func TestInlineConfigsApart(t *testing.T) {
+	a, b := newRecorder(t), newRecorder(t)
+	n := webhook.New()
+	ctx := plugintest.Context(t)
+	if err := n.Configure(ctx, sdk.Config{Values: sdk.Values{"url": a.srv.URL, "secret": secret, "timeout": time.Second}}); err != nil {
+		t.Fatalf("Configure: %v", err)
+	}
+	note := notification()
+	note.Config = sdk.Config{Values: sdk.Values{"url": b.srv.URL, "secret": secret, "timeout": time.Second}}
+	if err := n.Notify(ctx, note); err != nil {
+		t.Fatalf("Notify: %v", err)
+	}
+	if len(a.requests()) != 0 || len(b.requests()) != 1 {
+		t.Fatalf("server a got %d requests, b %d; want 0 and 1", len(a.requests()), len(b.requests()))
+	}
+}
+
 func TestConfigRejected(t *testing.T) {
 	n := sdktest.ServeNotifier(t, webhook.New())
 	ok := func(extra sdk.Values) sdk.Values {
