@@ -135,12 +135,13 @@ func (c *addrCounter) take(a netip.Addr, max int) bool {
 	return true
 }
 
-// acquireWait is acquire, but a connection over the limit waits up to
-// timeout for one of its address's connections to end, as long as no more
-// than max others of that address wait too: a busy relay that opens
-// connections faster than they are served is slowed down, not dropped,
-// while one address can still hold no more than 2*max connections.
-func (c *addrCounter) acquireWait(ctx context.Context, a netip.Addr, max int, timeout time.Duration) bool {
+// acquireWait takes one of max places of address a; a connection over the
+// limit waits up to timeout for one of its address's connections to end,
+// as long as no more than maxWaiting others of that address wait too: a
+// busy relay that opens connections faster than they are served is slowed
+// down, not dropped, while one address can still hold no more than
+// max+maxWaiting connections.
+func (c *addrCounter) acquireWait(ctx context.Context, a netip.Addr, max, maxWaiting int, timeout time.Duration) bool {
 	c.mu.Lock()
 	if c.take(a, max) {
 		c.mu.Unlock()
@@ -149,7 +150,7 @@ func (c *addrCounter) acquireWait(ctx context.Context, a netip.Addr, max int, ti
 	if c.waiting == nil {
 		c.waiting = make(map[netip.Addr]int)
 	}
-	if c.waiting[a] >= max {
+	if c.waiting[a] >= maxWaiting {
 		c.mu.Unlock()
 		return false
 	}

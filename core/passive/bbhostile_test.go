@@ -258,10 +258,10 @@ func TestBBServerIdleConnectionsDoNotStarve(t *testing.T) {
 
 // One address cannot hold more than MaxConnsPerAddr connections: more
 // wait for one of them to end (a busy relay is slowed down, not dropped),
-// and past MaxConnsPerAddr waiting ones the next is closed at once. Other
+// and past max(MaxConnsPerAddr, MaxConns/4) waiting ones the next is closed at once. Other
 // addresses are not affected.
 func TestBBServerPerAddressLimit(t *testing.T) {
-	bt := startBB(t, &BBServer{logEvery: time.Hour, BBConfig: BBConfig{MaxConnsPerAddr: 3, FirstByteTimeout: time.Hour, ReadTimeout: time.Hour}})
+	bt := startBB(t, &BBServer{logEvery: time.Hour, BBConfig: BBConfig{MaxConns: 12, MaxConnsPerAddr: 3, FirstByteTimeout: time.Hour, ReadTimeout: time.Hour}})
 	var held []*net.TCPConn
 	for range 3 {
 		held = append(held, dialFrom(t, bt.addr, "127.0.0.3"))

@@ -200,6 +200,11 @@ func (s *BBServer) Serve(ctx context.Context, ln net.Listener) error {
 	defer handlers.Wait()
 	slots := make(chan struct{}, positive(s.MaxConns, DefaultMaxConns))
 	perAddr := positive(s.MaxConnsPerAddr, DefaultMaxConnsPerAddr)
+	// One address may have a quarter of all connections waiting for its
+	// places (at least as many as its places): enough for a relay whose
+	// connections arrive faster than this machine schedules their
+	// handlers, while three quarters stay for everyone else.
+	maxWaiting := max(perAddr, cap(slots)/4)
 	statusAllow, adminAllow := s.Allow, s.AdminAllow
 	if statusAllow == nil {
 		statusAllow = LoopbackOnly()
@@ -244,7 +249,7 @@ func (s *BBServer) Serve(ctx context.Context, ln net.Listener) error {
 			continue
 		}
 		handlers.Go(func() {
-			if !s.perAddr.acquireWait(ctx, peer, perAddr, positive(s.FirstByteTimeout, DefaultFirstByteTimeout)) {
+			if !s.perAddr.acquireWait(ctx, peer, perAddr, maxWaiting, positive(s.FirstByteTimeout, DefaultFirstByteTimeout)) {
 				s.overLimit.Add(1)
 				s.limitedLog(&s.overLimitLog, zerolog.WarnLevel, conn.RemoteAddr()).Int("max_conns_per_addr", perAddr).
 					Msg("Big Brother connection refused: its address has too many connections open")
@@ -252,11 +257,17 @@ func (s *BBServer) Serve(ctx context.Context, ln net.Listener) error {
 				<-slots
 				return
 			}
+			// The address's place is held while the message is read (an
+			// idle or slow sender holds it), not while a message already
+			// read waits for its sequencer: a busy sender is slowed down
+			// by the queue, not refused for it.
+			var once sync.Once
+			release := func() { once.Do(func() { s.perAddr.release(peer) }) }
 			defer func() {
-				s.perAddr.release(peer)
+				release()
 				<-slots
 			}()
-			s.serveConn(ctx, conn, acc, seq)
+			s.serveConn(ctx, conn, acc, seq, release)
 		})
 	}
 }
@@ -277,8 +288,9 @@ func (s *BBServer) limitedLog(l *logLimiter, level zerolog.Level, remote net.Add
 }
 
 // serveConn reads one message from conn, parses it and queues what it
-// holds for the Sink; it closes conn once that is done.
-func (s *BBServer) serveConn(ctx context.Context, conn net.Conn, acc access, seq *sequencer) {
+// holds for the Sink; it closes conn once that is done. It calls read once
+// the message is read (or reading failed).
+func (s *BBServer) serveConn(ctx context.Context, conn net.Conn, acc access, seq *sequencer, read func()) {
 	defer conn.Close()
 	s.connections.Add(1)
 	s.active.Add(1)
@@ -288,6 +300,7 @@ func (s *BBServer) serveConn(ctx context.Context, conn net.Conn, acc access, seq
 	log.Debug().Msg("Big Brother connection accepted")
 
 	msg, ok := s.readMessage(ctx, conn, log)
+	read()
 	if !ok {
 		return
 	}
