@@ -195,17 +195,18 @@ type Status struct {
 // versions wrote) is read too.
 type History [HistoryLen]check.State
 
-// MarshalJSON writes h as a string of HistoryLen digits.
-func (h History) MarshalJSON() ([]byte, error) {
-	out := make([]byte, 0, HistoryLen+2)
-	out = append(out, '"')
+// MarshalText writes h as HistoryLen digits; JSON has it as a string.
+// (MarshalText, not MarshalJSON: encoding/json checks what a MarshalJSON
+// returns again, and every check's status is encoded at every commit.)
+func (h History) MarshalText() ([]byte, error) {
+	out := make([]byte, 0, HistoryLen)
 	for _, st := range h {
 		if !st.Valid() {
 			return nil, fmt.Errorf("history state %d: want 0 (OK) to 3 (UNKNOWN)", int(st))
 		}
 		out = append(out, byte('0'+st))
 	}
-	return append(out, '"'), nil
+	return out, nil
 }
 
 // UnmarshalJSON reads a string of HistoryLen digits 0..3, or an array of
