@@ -185,8 +185,20 @@ func (e *requestError) Error() string {
 }
 
 // parseRequest reads a body holding one result object or
-// {"results": [...]}. It returns every result, or the first fault.
+// {"results": [...]}. It returns every result, or the first fault. The
+// common case, a valid body with only known and distinct keys whose
+// results are all good, is taken by a scanner that builds no maps; anything
+// else is decoded again by parseRequestSlow, whose answer is the rule.
 func parseRequest(body []byte, now time.Time, source string) ([]Result, *requestError) {
+	if results, ok := parseRequestFast(body, now, source); ok {
+		return results, nil
+	}
+	return parseRequestSlow(body, now, source)
+}
+
+// parseRequestSlow is parseRequest by json.Unmarshal into maps: it says
+// what is wrong with a body and where.
+func parseRequestSlow(body []byte, now time.Time, source string) ([]Result, *requestError) {
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 {
 		return nil, &requestError{msg: `empty body: want one result or {"results": [...]}`}
@@ -249,7 +261,259 @@ func parseRequest(body []byte, now time.Time, source string) ([]Result, *request
 	return results, nil
 }
 
-// parseResult checks one result object and turns it into a Result.
+// resultFields holds the raw values of one result object's fields; nil
+// means the field is absent.
+type resultFields struct {
+	host, check, state, output, ttl json.RawMessage
+}
+
+// set records the value of key, byte-exactly one of the five field names;
+// it reports false for any other key and for a key seen before.
+func (f *resultFields) set(key []byte, val json.RawMessage) bool {
+	var p *json.RawMessage
+	switch string(key) {
+	case "host":
+		p = &f.host
+	case "check":
+		p = &f.check
+	case "state":
+		p = &f.state
+	case "output":
+		p = &f.output
+	case "ttl":
+		p = &f.ttl
+	default:
+		return false
+	}
+	if *p != nil || val == nil {
+		return false
+	}
+	*p = val
+	return true
+}
+
+// any reports whether a field is present.
+func (f *resultFields) any() bool {
+	return f.host != nil || f.check != nil || f.state != nil || f.output != nil || f.ttl != nil
+}
+
+// parseRequestFast takes the common case of parseRequest without maps: a
+// valid JSON object holding one result, or "results" alone holding a
+// non-empty array of objects, every key byte-exactly a known one and none
+// twice, and every result good. It reports false for anything else, and
+// then decides nothing.
+func parseRequestFast(body []byte, now time.Time, source string) ([]Result, bool) {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 || trimmed[0] != '{' || !json.Valid(trimmed) {
+		return nil, false
+	}
+	s := jsonScanner{b: trimmed}
+	var (
+		top     resultFields
+		results json.RawMessage
+	)
+	ok := s.object(func(key []byte, val json.RawMessage) bool {
+		if string(key) == "results" {
+			if results != nil {
+				return false
+			}
+			results = val
+			return true
+		}
+		return top.set(key, val)
+	})
+	if !ok || s.i != len(s.b) {
+		return nil, false
+	}
+	if results == nil {
+		r, err := buildResult(top, now, source)
+		if err != nil {
+			return nil, false
+		}
+		return []Result{r}, true
+	}
+	if top.any() {
+		return nil, false
+	}
+	s = jsonScanner{b: results}
+	if !s.byte('[') {
+		return nil, false
+	}
+	s.space()
+	if s.peek() == ']' {
+		return nil, false // empty: the slow path says so
+	}
+	out := make([]Result, 0, 16)
+	for {
+		s.space()
+		if s.peek() != '{' {
+			return nil, false
+		}
+		var f resultFields
+		if !s.object(f.set) {
+			return nil, false
+		}
+		r, err := buildResult(f, now, source)
+		if err != nil {
+			return nil, false
+		}
+		out = append(out, r)
+		s.space()
+		switch {
+		case s.byte(','):
+		case s.byte(']'):
+			s.space()
+			return out, s.i == len(s.b)
+		default:
+			return nil, false
+		}
+	}
+}
+
+// jsonScanner walks JSON that json.Valid has accepted. Its methods still
+// check every byte they rely on, and report false rather than trust it.
+type jsonScanner struct {
+	b []byte
+	i int
+}
+
+// peek returns the next byte, or 0 at the end.
+func (s *jsonScanner) peek() byte {
+	if s.i < len(s.b) {
+		return s.b[s.i]
+	}
+	return 0
+}
+
+// byte consumes c if it is next.
+func (s *jsonScanner) byte(c byte) bool {
+	if s.i < len(s.b) && s.b[s.i] == c {
+		s.i++
+		return true
+	}
+	return false
+}
+
+// space skips JSON white space.
+func (s *jsonScanner) space() {
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case ' ', '\t', '\n', '\r':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+// str consumes a string and returns what lies between its quotes, escapes
+// and all.
+func (s *jsonScanner) str() ([]byte, bool) {
+	if !s.byte('"') {
+		return nil, false
+	}
+	start := s.i
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case '\\':
+			s.i += 2
+		case '"':
+			s.i++
+			return s.b[start : s.i-1], true
+		default:
+			s.i++
+		}
+	}
+	return nil, false
+}
+
+// value consumes one value and returns its bytes; objects and arrays are
+// skipped by matching brackets outside strings.
+func (s *jsonScanner) value() (json.RawMessage, bool) {
+	start := s.i
+	switch s.peek() {
+	case 0:
+		return nil, false
+	case '"':
+		if _, ok := s.str(); !ok {
+			return nil, false
+		}
+	case '{', '[':
+		depth := 0
+		for {
+			switch s.peek() {
+			case 0:
+				return nil, false
+			case '"':
+				if _, ok := s.str(); !ok {
+					return nil, false
+				}
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+			}
+			s.i++
+			if depth == 0 {
+				break
+			}
+		}
+	default:
+		for s.i < len(s.b) {
+			switch s.b[s.i] {
+			case ',', '}', ']', ' ', '\t', '\n', '\r':
+			default:
+				s.i++
+				continue
+			}
+			break
+		}
+	}
+	if s.i == start || s.i > len(s.b) {
+		return nil, false
+	}
+	return json.RawMessage(s.b[start:s.i:s.i]), true
+}
+
+// object consumes an object, handing each key (between its quotes, as
+// written) and value to member; it stops with false when member does.
+func (s *jsonScanner) object(member func(key []byte, val json.RawMessage) bool) bool {
+	if !s.byte('{') {
+		return false
+	}
+	s.space()
+	if s.byte('}') {
+		return true
+	}
+	for {
+		s.space()
+		key, ok := s.str()
+		if !ok {
+			return false
+		}
+		s.space()
+		if !s.byte(':') {
+			return false
+		}
+		s.space()
+		val, ok := s.value()
+		if !ok || !member(key, val) {
+			return false
+		}
+		s.space()
+		switch {
+		case s.byte(','):
+		case s.byte('}'):
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// parseResult checks one decoded result object and turns it into a
+// Result.
 func parseResult(obj map[string]json.RawMessage, now time.Time, source string) (Result, *requestError) {
 	for _, key := range sortedKeys(obj) {
 		switch key {
@@ -258,18 +522,40 @@ func parseResult(obj map[string]json.RawMessage, now time.Time, source string) (
 			return Result{}, &requestError{field: key, msg: "unknown field: want host, check, state, output or ttl"}
 		}
 	}
+	return buildResult(resultFields{
+		host:   field(obj, "host"),
+		check:  field(obj, "check"),
+		state:  field(obj, "state"),
+		output: field(obj, "output"),
+		ttl:    field(obj, "ttl"),
+	}, now, source)
+}
+
+// field returns the raw value of name in obj: nil if absent, never nil if
+// present.
+func field(obj map[string]json.RawMessage, name string) json.RawMessage {
+	raw, ok := obj[name]
+	if ok && raw == nil {
+		return json.RawMessage{}
+	}
+	return raw
+}
+
+// buildResult checks the fields of one result and turns them into a
+// Result.
+func buildResult(f resultFields, now time.Time, source string) (Result, *requestError) {
 	r := Result{Received: now, Source: source}
 	var err *requestError
-	if r.Host, err = nameField(obj, "host"); err != nil {
+	if r.Host, err = nameField(f.host, "host"); err != nil {
 		return Result{}, err
 	}
-	if r.Check, err = nameField(obj, "check"); err != nil {
+	if r.Check, err = nameField(f.check, "check"); err != nil {
 		return Result{}, err
 	}
-	if r.State, err = stateField(obj); err != nil {
+	if r.State, err = stateField(f.state); err != nil {
 		return Result{}, err
 	}
-	output, present, err := stringField(obj, "output", `like "DISK OK - 42% used | used=42%"`)
+	output, present, err := stringField(f.output, "output", `like "DISK OK - 42% used | used=42%"`)
 	if err != nil {
 		return Result{}, err
 	}
@@ -277,7 +563,7 @@ func parseResult(obj map[string]json.RawMessage, now time.Time, source string) (
 		p := check.ParseOutput([]byte(output))
 		r.Output, r.Long, r.Perfdata, r.RawPerfdata, r.Notes = p.Output, p.Long, p.Perfdata, p.PerfText, p.Notes
 	}
-	if r.TTL, err = ttlField(obj); err != nil {
+	if r.TTL, err = ttlField(f.ttl); err != nil {
 		return Result{}, err
 	}
 	return r, nil
@@ -295,8 +581,8 @@ func hasNil(objs []map[string]json.RawMessage) bool {
 }
 
 // plainString is a JSON string with nothing to decode (no escapes, only
-// ASCII) taken as it is: raw has been through the decoder already, so its
-// quotes and characters are valid. Anything else is left to
+// ASCII) taken as it is: raw has been through the decoder or json.Valid
+// already, so its quotes and characters are valid. Anything else is left to
 // json.Unmarshal.
 func plainString(raw json.RawMessage) (string, bool) {
 	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
@@ -311,11 +597,10 @@ func plainString(raw json.RawMessage) (string, bool) {
 	return string(body), true
 }
 
-// stringField reads an optional string field; example says what a valid
-// value looks like.
-func stringField(obj map[string]json.RawMessage, name, example string) (string, bool, *requestError) {
-	raw, ok := obj[name]
-	if !ok {
+// stringField reads an optional string field from its raw value, nil if
+// absent; example says what a valid value looks like.
+func stringField(raw json.RawMessage, name, example string) (string, bool, *requestError) {
+	if raw == nil {
 		return "", false, nil
 	}
 	if s, ok := plainString(raw); ok {
@@ -329,8 +614,8 @@ func stringField(obj map[string]json.RawMessage, name, example string) (string, 
 }
 
 // nameField reads the required host or check name.
-func nameField(obj map[string]json.RawMessage, name string) (string, *requestError) {
-	s, ok, err := stringField(obj, name, `like "web1"`)
+func nameField(raw json.RawMessage, name string) (string, *requestError) {
+	s, ok, err := stringField(raw, name, `like "web1"`)
 	switch {
 	case err != nil:
 		return "", err
@@ -351,9 +636,8 @@ func nameField(obj map[string]json.RawMessage, name string) (string, *requestErr
 }
 
 // stateField reads the required state: a name or a number from 0 to 3.
-func stateField(obj map[string]json.RawMessage) (check.State, *requestError) {
-	raw, ok := obj["state"]
-	if !ok {
+func stateField(raw json.RawMessage) (check.State, *requestError) {
+	if raw == nil {
 		return 0, &requestError{field: "state", msg: "missing"}
 	}
 	const want = `want "ok", "warning", "critical", "unknown" or 0 to 3`
@@ -388,8 +672,8 @@ func stateField(obj map[string]json.RawMessage) (check.State, *requestError) {
 
 // ttlField reads the optional freshness lifetime, a Go duration such as
 // "30m"; absent means none.
-func ttlField(obj map[string]json.RawMessage) (time.Duration, *requestError) {
-	s, ok, err := stringField(obj, "ttl", `like "30m"`)
+func ttlField(raw json.RawMessage) (time.Duration, *requestError) {
+	s, ok, err := stringField(raw, "ttl", `like "30m"`)
 	if err != nil || !ok {
 		return 0, err
 	}
