@@ -16,11 +16,11 @@ import (
 	"net/url"
 	"sort"
 	"strings"
-	"sync"
 	"text/template"
 	"time"
 
 	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/plugins/internal/configcache"
 	"github.com/vakt/vakt/plugins/internal/configcheck"
 	"github.com/vakt/vakt/plugins/sdk"
 )
@@ -57,12 +57,11 @@ func defaultFields() map[string]string {
 // Notifier is the sms notifier plugin. It keeps each config it accepted,
 // parsed, under the config's id.
 type Notifier struct {
-	mu      sync.Mutex
-	configs map[string]*settings
+	settings configcache.Cache[*settings] // parsed configs by config ID
 }
 
 // New returns the plugin, for the built-in registry.
-func New() sdk.Notifier { return &Notifier{configs: make(map[string]*settings)} }
+func New() sdk.Notifier { return &Notifier{} }
 
 // Info describes the plugin and its configuration schema.
 func (*Notifier) Info(context.Context) (sdk.Info, error) {
@@ -108,30 +107,12 @@ type field struct {
 // Configure checks the config, parses its templates and tries them on a
 // sample notification, and keeps the result under cfg.ID.
 func (n *Notifier) Configure(_ context.Context, cfg sdk.Config) error {
-	s, err := parseSettings(cfg.Values)
-	if err != nil {
-		return err
-	}
-	if cfg.ID != "" {
-		n.mu.Lock()
-		n.configs[cfg.ID] = s
-		n.mu.Unlock()
-	}
-	return nil
+	_, err := n.settings.Configure(cfg, parseSettings)
+	return err
 }
 
 func (n *Notifier) settingsFor(cfg sdk.Config) (*settings, error) {
-	if cfg.ID != "" {
-		n.mu.Lock()
-		s, ok := n.configs[cfg.ID]
-		n.mu.Unlock()
-		if ok {
-			return s, nil
-		}
-	}
-	// An inline config without an id, or a call that did not go through
-	// the SDK's Configure: parse it on the spot.
-	return parseSettings(cfg.Values)
+	return n.settings.Get(cfg, parseSettings)
 }
 
 func parseSettings(v sdk.Values) (*settings, error) {
