@@ -63,6 +63,7 @@ func (d *Daemon) Metrics() server.Metrics {
 	m := server.Metrics{
 		Scheduler:      d.sched.Stats(),
 		Engine:         d.engine.Stats(),
+		Checks:         d.engine.Counts(),
 		Runs:           d.runs.Load(),
 		RunsRefused:    d.runsRefused.Load(),
 		StoreErrors:    d.storeErrors.Load(),

@@ -38,6 +38,15 @@ func (e *Engine) Statuses() []CheckView {
 	return out
 }
 
+// Counts returns how many checks are in each state, by the state's name
+// (OK, WARNING, CRITICAL, UNKNOWN) and "pending" for checks with no result
+// yet: what /metrics shows, without copying every status.
+func (e *Engine) Counts() map[string]int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.machine.Counts()
+}
+
 // Status returns one check's status.
 func (e *Engine) Status(id string) (state.Status, bool) {
 	e.mu.Lock()

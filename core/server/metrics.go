@@ -19,6 +19,10 @@ type Metrics struct {
 	// BigBrother holds the 1984 listener's counters; nil when it is off.
 	BigBrother *passive.Stats
 
+	// Checks counts the checks by state name (OK, WARNING, CRITICAL,
+	// UNKNOWN, and pending); nil: WriteMetrics counts the statuses given.
+	Checks map[string]int
+
 	Runs           uint64 // check runs whose result was applied
 	RunsRefused    uint64 // check runs whose result the engine refused (back-pressure)
 	StoreErrors    uint64 // perfdata maintenance runs the store refused
@@ -72,13 +76,16 @@ func WriteMetrics(w io.Writer, m Metrics, statuses []CheckStatus) error {
 
 	stateNames := [...]string{"pending", "OK", "WARNING", "CRITICAL", "UNKNOWN"}
 	// statuses say PENDING for checks with no result; Checked decides.
-	counts := make(map[string]int, len(stateNames))
-	for _, c := range statuses {
-		if !c.Checked {
-			counts["pending"]++
-			continue
+	counts := m.Checks
+	if counts == nil {
+		counts = make(map[string]int, len(stateNames))
+		for _, c := range statuses {
+			if !c.Checked {
+				counts["pending"]++
+				continue
+			}
+			counts[c.State]++
 		}
-		counts[c.State]++
 	}
 	p.family("vakt_checks", "gauge", "Checks by current state; pending checks have no result yet.")
 	for _, name := range stateNames {

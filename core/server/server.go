@@ -260,7 +260,12 @@ func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-	_ = WriteMetrics(w, s.backend.Metrics(), s.backend.Statuses())
+	m := s.backend.Metrics()
+	var statuses []CheckStatus
+	if m.Checks == nil { // a backend that does not count: count its statuses
+		statuses = s.backend.Statuses()
+	}
+	_ = WriteMetrics(w, m, statuses)
 }
 
 // authorize admits a write request: with tokens configured it must carry

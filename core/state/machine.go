@@ -197,6 +197,20 @@ func (m *Machine) Status(id string) (Status, bool) {
 	return e.status.clone(), true
 }
 
+// Counts returns how many checks are in each state, by its name (OK,
+// WARNING, CRITICAL, UNKNOWN), and "pending" for checks with no result.
+func (m *Machine) Counts() map[string]int {
+	out := map[string]int{"pending": 0, "OK": 0, "WARNING": 0, "CRITICAL": 0, "UNKNOWN": 0}
+	for _, e := range m.checks {
+		if !e.status.Checked {
+			out["pending"]++
+			continue
+		}
+		out[e.status.State.String()]++
+	}
+	return out
+}
+
 // Statuses returns copies of every check's Status, ordered by check ID.
 func (m *Machine) Statuses() []Status {
 	ids := m.sortedIDs()
