@@ -16,6 +16,9 @@ type pendingState struct {
 	passive  *passiveCheck // copied: the row says what makes it passive
 	long     string
 	perfdata string
+	// noResult: made by time passing or a command, not a result: the
+	// stored long output and perfdata of the last result stay.
+	noResult bool
 	at       time.Time // the event that produced it: the row's LastCheck
 }
 
@@ -303,6 +306,7 @@ func checkState(ps *pendingState) (store.CheckState, error) {
 		PercentChange:  st.PercentChange,
 		Acknowledged:   st.Ack != nil,
 		Perfdata:       ps.perfdata,
+		KeepText:       ps.noResult,
 		Status:         blob,
 	}, nil
 }

@@ -478,3 +478,25 @@ func TestBackpressure(t *testing.T) {
 		t.Fatalf("%d transitions stored; want 6", got)
 	}
 }
+
+// A state change without a result (a downtime starting) keeps the last
+// result's long output and perfdata in the stored row.
+func TestCommandKeepsResultText(t *testing.T) {
+	te := startEngine(t, loadDefs(t, checksHCL([]string{"db"}, 1)), "", nil)
+	res := check.Result{State: check.OK, Output: "fine", Long: "line 2\nline 3", RawPerfdata: "x=1;2;3"}
+	if _, err := te.Apply("db/c0", res); err != nil {
+		t.Fatal(err)
+	}
+	te.sync(t)
+	if _, _, err := te.ScheduleDowntime(context.Background(), DowntimeRequest{Target: Target{Check: "db/c0"}, Fixed: true,
+		Start: time.Now(), End: time.Now().Add(time.Hour), Author: "ops"}); err != nil {
+		t.Fatal(err)
+	}
+	row, err := te.store.State(context.Background(), "db/c0")
+	if err != nil || row.LongOutput != res.Long || row.Perfdata != res.RawPerfdata || row.Output != "fine" {
+		t.Fatalf("row after a downtime: %+v, %v; want the last result's long output and perfdata kept", row, err)
+	}
+	if st, err := decodeStatus(row); err != nil || len(st.Downtimes) != 1 {
+		t.Fatalf("the stored status has no downtime: %+v, %v", st, err)
+	}
+}

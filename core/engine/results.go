@@ -82,7 +82,7 @@ func (e *Engine) queueStatesAfter(trs []state.Transition, now time.Time) {
 			continue
 		}
 		if st, ok := e.machine.Status(t.Check); ok {
-			e.queue.setState(t.Check, &pendingState{status: st, passive: e.passiveCopy(t.Check), at: now})
+			e.queue.setState(t.Check, &pendingState{status: st, passive: e.passiveCopy(t.Check), noResult: true, at: now})
 		}
 	}
 	if len(trs) > 0 {

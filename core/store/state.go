@@ -48,6 +48,10 @@ type CheckState struct {
 	// Perfdata is the last result's perfdata exactly as the plugin
 	// printed it (Nagios hands graphers this string unchanged).
 	Perfdata string
+	// KeepText: the state changed without a result (time passing, a
+	// command), so the stored LongOutput and Perfdata of the last result
+	// stay; those of this row are ignored.
+	KeepText bool
 	Status   json.RawMessage // nil or valid JSON
 }
 
@@ -101,11 +105,13 @@ INSERT INTO check_state (check_id, state, state_type, attempt, level, output, lo
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (check_id) DO UPDATE SET
 	state = excluded.state, state_type = excluded.state_type, attempt = excluded.attempt,
-	level = excluded.level, output = excluded.output, long_output = excluded.long_output,
+	level = excluded.level, output = excluded.output,
+	long_output = CASE WHEN ?16 THEN check_state.long_output ELSE excluded.long_output END,
 	last_check = excluded.last_check, last_change = excluded.last_change,
 	last_hard_change = excluded.last_hard_change, flapping = excluded.flapping,
 	percent_change = excluded.percent_change, acknowledged = excluded.acknowledged,
-	perfdata = excluded.perfdata, status = excluded.status
+	perfdata = CASE WHEN ?16 THEN check_state.perfdata ELSE excluded.perfdata END,
+	status = excluded.status
 WHERE coalesce(excluded.last_check, 0) >= coalesce(check_state.last_check, 0)`
 
 func stateArgs(st CheckState) []any {
@@ -115,7 +121,7 @@ func stateArgs(st CheckState) []any {
 	}
 	return []any{st.CheckID, int(st.State), string(st.Type), st.Attempt, int(st.Level), st.Output, st.LongOutput,
 		nullTime(st.LastCheck), nullTime(st.LastChange), nullTime(st.LastHardChange),
-		st.Flapping, st.PercentChange, st.Acknowledged, st.Perfdata, status}
+		st.Flapping, st.PercentChange, st.Acknowledged, st.Perfdata, status, st.KeepText}
 }
 
 // SaveState writes one check's state durably. A state whose LastCheck is
