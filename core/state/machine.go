@@ -2,7 +2,6 @@ package state
 
 import (
 	"fmt"
-	"slices"
 	"sort"
 	"time"
 
@@ -22,6 +21,10 @@ type Machine struct {
 	// (idsDirty), so that adding many checks one by one stays cheap.
 	ids      []string
 	idsDirty bool
+	idsStale bool // ids may hold removed checks: make them again from checks
+	// children counts, by check ID, the checks that name it as a parent,
+	// so that Remove need not look at every check.
+	children map[string]int
 }
 
 type entry struct {
@@ -93,7 +96,20 @@ func (m *Machine) install(now time.Time, settings map[string]Settings, old map[s
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	m.checks, m.ids, m.idsDirty = checks, ids, false
+	m.checks, m.ids, m.idsDirty, m.idsStale = checks, ids, false, false
+	m.children = make(map[string]int)
+	for _, e := range checks {
+		m.countParents(e.settings.Parents, 1)
+	}
+}
+
+// countParents adds by to the child count of each of parents.
+func (m *Machine) countParents(parents []string, by int) {
+	for _, p := range parents {
+		if m.children[p] += by; m.children[p] <= 0 {
+			delete(m.children, p)
+		}
+	}
 }
 
 // Add adds one check with settings, pending, or replaces the settings of
@@ -109,7 +125,9 @@ func (m *Machine) Add(now time.Time, id string, set Settings) error {
 		return fmt.Errorf("adding check %q: %w", id, err)
 	}
 	set.Parents = append([]string(nil), set.Parents...)
+	m.countParents(set.Parents, 1)
 	if e, ok := m.checks[id]; ok {
+		m.countParents(e.settings.Parents, -1)
 		e.settings = set
 		normalise(e)
 		return nil
@@ -123,18 +141,16 @@ func (m *Machine) Add(now time.Time, id string, set Settings) error {
 // Remove forgets check id. A check that other checks name as a parent
 // cannot be removed on its own (use Configure): that is an error.
 func (m *Machine) Remove(id string) error {
-	if _, ok := m.checks[id]; !ok {
+	e, ok := m.checks[id]
+	if !ok {
 		return fmt.Errorf("removing check: %w %q", ErrUnknownCheck, id)
 	}
-	for _, e := range m.checks {
-		if slices.Contains(e.settings.Parents, id) {
-			return fmt.Errorf("removing check %q: %w: it is a parent of %q", id, ErrConflict, e.status.Check)
-		}
+	if n := m.children[id]; n > 0 {
+		return fmt.Errorf("removing check %q: %w: it is the parent of %d check(s)", id, ErrConflict, n)
 	}
+	m.countParents(e.settings.Parents, -1)
 	delete(m.checks, id)
-	if i := slices.Index(m.ids, id); i >= 0 {
-		m.ids = slices.Delete(m.ids, i, i+1)
-	}
+	m.idsStale = true // ids are made again at the next sortedIDs: many removals cost one rebuild
 	return nil
 }
 
@@ -148,6 +164,13 @@ func (m *Machine) settingsView() settingsLookup { return machineSettings{m} }
 // sortedIDs returns the check IDs in order, sorting them first when Add
 // left them unsorted.
 func (m *Machine) sortedIDs() []string {
+	if m.idsStale {
+		m.ids = m.ids[:0]
+		for id := range m.checks {
+			m.ids = append(m.ids, id)
+		}
+		m.idsStale, m.idsDirty = false, true
+	}
 	if m.idsDirty {
 		sort.Strings(m.ids)
 		m.idsDirty = false
