@@ -18,8 +18,8 @@
 //     re-released problem from telling the same recipient the same thing
 //     twice.
 //   - group: what fires within GroupWait for one group key (the check's
-//     Group, e.g. the parent router, else its host) and one recipient
-//     becomes one message.
+//     Group, e.g. the parent router, else its host), one kind and one
+//     recipient becomes one message.
 //   - outbox: messages are written to the store's outbox together with the
 //     pipeline's checkpoint (the last transition handled and its state) in
 //     one transaction, so a restart resumes exactly where it stopped. A

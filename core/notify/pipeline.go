@@ -454,7 +454,9 @@ func (p *Pipeline) emit(pr *problem, t Target, item Item, fallback []string) {
 	if g == "" {
 		g = item.Check
 	}
-	key := g + "\x00" + t.key()
+	// One message per group, kind and target: forty problems behind one
+	// router are one message, a FLAPPINGSTOP and the problem are two.
+	key := g + "\x00" + string(item.Kind) + "\x00" + t.key()
 	var grp *group
 	for _, x := range p.st.Groups {
 		if x.Key == key {

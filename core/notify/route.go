@@ -74,16 +74,16 @@ func (c Config) validate(periods Periods) error {
 		refs := func(what string, cs, ts []string) {
 			for _, n := range cs {
 				if !contacts[n] {
-					bad("%s: %s contact %q is not defined", where, what, n)
+					bad("%s: contact %q is not defined", what, n)
 				}
 			}
 			for _, n := range ts {
 				if !teams[n] {
-					bad("%s: %s team %q is not defined", where, what, n)
+					bad("%s: team %q is not defined", what, n)
 				}
 			}
 		}
-		refs("", r.Contacts, r.Notify)
+		refs(where, r.Contacts, r.Notify)
 		for j, e := range r.Escalations {
 			if e.AfterNotifications <= 0 && e.AfterUnacknowledged <= 0 {
 				bad("%s: escalation %d has neither after notifications nor after unacknowledged", where, j+1)
@@ -91,7 +91,7 @@ func (c Config) validate(periods Periods) error {
 			if e.AfterNotifications < 0 || e.AfterUnacknowledged < 0 {
 				bad("%s: escalation %d: negative threshold", where, j+1)
 			}
-			refs(fmt.Sprintf("escalation %d", j+1), e.Contacts, e.Notify)
+			refs(fmt.Sprintf("%s: escalation %d", where, j+1), e.Contacts, e.Notify)
 		}
 	}
 	if c.GroupWait < 0 {
