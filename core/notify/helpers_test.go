@@ -102,7 +102,6 @@ type harness struct {
 	s       *Sender
 	expiry  time.Duration
 	rec     map[string]*recorder
-	seen    int // calls already reported by sent
 	history []string
 }
 

@@ -26,7 +26,9 @@ func (t Target) key() string { return t.Notifier + "\x00" + t.Contact + "\x00" +
 // pattern parses.
 func (c Config) validate(periods Periods) error {
 	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf("%w: "+format, append([]any{ErrConfig}, args...)...)) }
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%w: "+format, append([]any{ErrConfig}, args...)...))
+	}
 	contacts := map[string]bool{}
 	for _, ct := range c.Contacts {
 		if ct.Name == "" || contacts[ct.Name] {
