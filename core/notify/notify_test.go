@@ -258,6 +258,13 @@ func TestFlappingStopWhileHardProblem(t *testing.T) {
 	h.feed(h.event("web", state.KindFlappingStop, check.Critical))
 	h.expect("flapping stops", "sms alice flapping_stop web CRITICAL", "sms alice problem web CRITICAL #2")
 
+	t.Run("a route that does not ask for flapping still gets the problem again", func(t *testing.T) {
+		h := newHarness(t, oneRoute(Route{}), tuesday(22, 0))
+		h.feed(h.problem("web", check.Critical), h.event("web", state.KindFlappingStart, check.Critical))
+		h.tick(time.Hour)
+		h.feed(h.event("web", state.KindFlappingStop, check.Critical))
+		h.expect("flapping stops", "sms alice problem web CRITICAL #1", "sms alice problem web CRITICAL #2")
+	})
 	t.Run("not when it stops at OK", func(t *testing.T) {
 		h := newHarness(t, oneRoute(Route{Flapping: true}), tuesday(22, 0))
 		h.feed(h.problem("web", check.Critical), h.event("web", state.KindFlappingStart, check.Critical))
@@ -376,5 +383,33 @@ func TestConfigErrors(t *testing.T) {
 	}
 	if err := officeConfig().validate(nil); err == nil || !strings.Contains(err.Error(), "no time periods are defined") {
 		t.Fatalf("periods without a set: %v", err)
+	}
+}
+
+func TestDowntimeAndRepeats(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		downtime  bool
+		start     []string
+		end       []string
+		afterward []string
+	}{
+		{"silent downtime", false, nil, nil, []string{"sms alice problem web CRITICAL #2"}},
+		{"downtime told when asked", true, []string{"sms alice downtime_start web CRITICAL"},
+			[]string{"sms alice downtime_end web CRITICAL"}, []string{"sms alice problem web CRITICAL #2"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, oneRoute(Route{RepeatInterval: time.Hour, Downtime: tc.downtime}), tuesday(22, 0))
+			h.feed(h.problem("web", check.Critical))
+			h.expect("problem", "sms alice problem web CRITICAL #1")
+			h.tick(10 * time.Minute)
+			h.feed(h.event("web", state.KindDowntimeStart, check.Critical))
+			h.expect("downtime starts", tc.start...)
+			h.tick(3 * time.Hour)
+			h.expect("no repeats in downtime")
+			h.feed(h.event("web", state.KindDowntimeEnd, check.Critical))
+			// The problem outlasted the downtime: repeats go on at once.
+			h.expect("downtime ends", append(tc.end, tc.afterward...)...)
+		})
 	}
 }

@@ -366,17 +366,19 @@ func (p *Pipeline) fallbackOf(pr *problem) []string {
 	return slices.Compact(out)
 }
 
-// event sends a flapping or downtime item to the routes that ask for it
-// and to everyone who heard of the problem.
+// event sends a flapping or downtime item to the recipients of the routes
+// that ask for it (Flapping, Downtime) and, if a route of the problem asks
+// for it, to everyone who heard of the problem. Otherwise it is silent.
 func (p *Pipeline) event(pr *problem, item Item, now time.Time) {
 	flapping := item.Kind == state.KindFlappingStart || item.Kind == state.KindFlappingStop
+	asks := func(r *Route) bool { return (flapping && r.Flapping) || (!flapping && r.Downtime) }
 	level := item.Level
 	if pr != nil {
 		level = pr.Level
 		item.Level = pr.Level
 	}
 	for _, r := range p.Match(item.Check, level, now) {
-		if (flapping && !r.Flapping) || (!flapping && !r.Downtime) {
+		if !asks(r) {
 			continue
 		}
 		it := item
@@ -385,8 +387,14 @@ func (p *Pipeline) event(pr *problem, item Item, now time.Time) {
 			p.emit(pr, t, it, r.Fallback)
 		}
 	}
-	if pr != nil {
-		p.toHeard(pr, item)
+	if pr == nil {
+		return
+	}
+	for i := range p.cfg.Routes {
+		if r := &p.cfg.Routes[i]; pr.Routes[r.Name] != nil && asks(r) {
+			p.toHeard(pr, item)
+			return
+		}
 	}
 }
 

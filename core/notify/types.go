@@ -84,7 +84,8 @@ type Route struct {
 	FirstDelay  time.Duration
 	Escalations []Escalation
 	// Flapping and Downtime: also send the start and end of flapping and
-	// of downtime.
+	// of downtime, to the route's recipients and everyone who heard of the
+	// problem; without them these are silent (a maintenance window is).
 	Flapping bool
 	Downtime bool
 	// Continue: keep matching the routes after this one.
