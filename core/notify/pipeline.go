@@ -277,6 +277,7 @@ func (p *Pipeline) apply(c engine.Committed, now time.Time) {
 			}
 		}
 		pr.TransitionID, pr.State, pr.Level, pr.Output, pr.Recovered = c.ID, t.To.State, t.To.Level, t.Output, false
+		p.due(pr, now) // now, before a later transition of the batch (flapping) holds it back
 	case state.KindRecovery:
 		if pr == nil {
 			return
@@ -339,6 +340,7 @@ func (p *Pipeline) apply(c engine.Committed, now time.Time) {
 						rs.Due = now
 					}
 				}
+				p.due(pr, now)
 			}
 		}
 	case state.KindRemoved:
