@@ -413,3 +413,23 @@ func TestDowntimeAndRepeats(t *testing.T) {
 		})
 	}
 }
+
+func TestTeamsAndOwedRecovery(t *testing.T) {
+	cfg := oneRoute(Route{Contacts: []string{}, Notify: []string{"ops"}, Notifiers: []string{"sms", "mail"}})
+	cfg.Teams = []Team{{Name: "ops", Members: []string{"alice", "bob", "alice"}}}
+	h := newHarness(t, cfg, tuesday(22, 0))
+	h.feed(h.problem("web", check.Critical))
+	h.expect("a team through both notifiers", "sms alice problem web CRITICAL #1", "mail alice problem web CRITICAL #1",
+		"sms bob problem web CRITICAL #1", "mail bob problem web CRITICAL #1")
+	// Flapping holds the recovery back; core/state releases it when
+	// flapping stops (a recovery with From equal To).
+	held := h.recovery("web", check.Critical)
+	held.Notify, held.Suppressed = false, state.SuppressedFlapping
+	h.feed(h.event("web", state.KindFlappingStart, check.Critical), held)
+	h.tick(time.Hour)
+	h.expect("held back")
+	released := h.recovery("web", check.OK)
+	h.feed(h.event("web", state.KindFlappingStop, check.OK), released)
+	h.expect("released to everyone", "sms alice recovery web OK", "mail alice recovery web OK",
+		"sms bob recovery web OK", "mail bob recovery web OK")
+}
