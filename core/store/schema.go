@@ -155,6 +155,17 @@ ALTER TABLE transitions ADD COLUMN detail TEXT NOT NULL DEFAULT '{}';
 -- The last result's perfdata exactly as the plugin printed it.
 ALTER TABLE check_state ADD COLUMN perfdata TEXT NOT NULL DEFAULT '';
 `},
+		{6, "notify checkpoints", `
+-- Where a consumer of transitions (the notify step) stands: the last
+-- transition id it handled and its own state (opaque JSON), written in one
+-- transaction with the notifications it enqueued.
+CREATE TABLE notify_checkpoint (
+	consumer TEXT PRIMARY KEY,
+	last_id  INTEGER NOT NULL CHECK (last_id >= 0),
+	state    TEXT NOT NULL,
+	updated  INTEGER NOT NULL
+) WITHOUT ROWID;
+`},
 	}
 }
 

@@ -42,6 +42,7 @@ func wantSchemaRows() []versionRow {
 		{3, "acknowledgements and downtimes"},
 		{4, "notification outbox"},
 		{5, "one home for acks and downtimes; attempts and details in the history; raw perfdata"},
+		{6, "notify checkpoints"},
 	}
 }
 
@@ -56,8 +57,8 @@ func TestOpenMigratesEmptyFileAndReopens(t *testing.T) {
 	if got := schemaRows(t, s); !reflect.DeepEqual(got, wantSchemaRows()) {
 		t.Fatalf("schema_version after first open = %v, want %v", got, wantSchemaRows())
 	}
-	if SchemaVersion() != 5 {
-		t.Fatalf("SchemaVersion() = %d, want 5", SchemaVersion())
+	if SchemaVersion() != 6 {
+		t.Fatalf("SchemaVersion() = %d, want 6", SchemaVersion())
 	}
 	var mode, sync string
 	if err := s.write.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil {
@@ -95,8 +96,8 @@ func TestOpenEmptyExistingFileBecomesStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := openAt(t, path, Options{})
-	if got := schemaRows(t, s); len(got) != 5 {
-		t.Fatalf("schema rows = %v, want 5", got)
+	if got := schemaRows(t, s); len(got) != 6 {
+		t.Fatalf("schema rows = %v, want 6", got)
 	}
 }
 
@@ -144,12 +145,12 @@ func TestOpenUpgradesOlderSchema(t *testing.T) {
 func TestFailedMigrationStepIsRolledBack(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "vakt.db")
 	ctx := testCtx(t)
-	broken := append(migrations(), migration{6, "broken step",
+	broken := append(migrations(), migration{7, "broken step",
 		`CREATE TABLE half_done (x INTEGER); CREATE TABLE check_state (y INTEGER);`})
 	_, err := open(ctx, path, Options{}, broken)
-	if err == nil || !strings.Contains(err.Error(), "migrate to version 6 (broken step)") ||
+	if err == nil || !strings.Contains(err.Error(), "migrate to version 7 (broken step)") ||
 		!strings.Contains(err.Error(), "table check_state already exists") {
-		t.Fatalf("open with a broken step 6 = %v", err)
+		t.Fatalf("open with a broken step 7 = %v", err)
 	}
 	s := openAt(t, path, Options{})
 	if got := schemaRows(t, s); !reflect.DeepEqual(got, wantSchemaRows()) {
@@ -168,7 +169,7 @@ func TestOpenRejectsNewerSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.write.ExecContext(ctx, `INSERT INTO schema_version (version, name, applied_at) VALUES (6, 'from the future', 0)`); err != nil {
+	if _, err := s.write.ExecContext(ctx, `INSERT INTO schema_version (version, name, applied_at) VALUES (7, 'from the future', 0)`); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
@@ -177,9 +178,9 @@ func TestOpenRejectsNewerSchema(t *testing.T) {
 
 	_, err = Open(ctx, path, Options{})
 	if !errors.Is(err, ErrSchemaTooNew) {
-		t.Fatalf("Open of a version 6 database: err = %v, want ErrSchemaTooNew", err)
+		t.Fatalf("Open of a version 7 database: err = %v, want ErrSchemaTooNew", err)
 	}
-	for _, want := range []string{"schema version 6", "knows up to 5", path} {
+	for _, want := range []string{"schema version 7", "knows up to 6", path} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}
