@@ -78,6 +78,15 @@ func TestRoundTrip(t *testing.T) {
 		{"times across the int64 range", []sample{
 			{math.MinInt64, 1}, {-1, 2}, {0, 3}, {1, 4}, {math.MaxInt64 - 1, 5}, {math.MaxInt64, 6},
 		}},
+		{"decimals changing scale and size", func() []sample {
+			var out []sample
+			for i, v := range []float64{0.52, 0.53, 0.5, 0.51, 0.512, 12, 12.5, -0.5, math.Copysign(0, -1), 0, 0.1 + 0.2,
+				0.3, 1 << 53, 1<<53 + 2, -(1 << 53), 1e-6, 2e-6, 123456.789012, 123456.789013, 1e15 / 3, 1e300, 1.25,
+				1.25 + 31e-2, 1.25 + 31e-2 - 2, 1000, 1000 + 1<<31, 1000 + 1<<31 - 1, 7} {
+				out = append(out, sample{start + int64(i)*60_000, v})
+			}
+			return out
+		}()},
 		{"delta-of-delta class edges", func() []sample {
 			var out []sample
 			tm, d := start, int64(1000)
@@ -321,7 +330,11 @@ func FuzzRoundTrip(f *testing.F) {
 		tm := t0
 		for i := 0; i+16 <= len(data) && len(samples) < MaxSamples; i += 16 {
 			step := binary.LittleEndian.Uint64(data[i:])
-			v := math.Float64frombits(binary.LittleEndian.Uint64(data[i+8:]))
+			vb := binary.LittleEndian.Uint64(data[i+8:])
+			v := math.Float64frombits(vb)
+			if vb>>60 == 0xf { // a short decimal, as perfdata mostly is
+				v = float64(int32(vb)) / pow10[(vb>>32)%(maxScale+1)]
+			}
 			if len(samples) > 0 {
 				// Mostly small steps, as series have; a high bit asks for any.
 				if step>>63 == 0 {

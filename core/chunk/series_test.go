@@ -29,9 +29,9 @@ func checkTimes(r *rand.Rand, n int) []int64 {
 	return ts
 }
 
-// decimal parses the value as a plugin prints it with digits decimals, as
+// printed parses the value as a plugin prints it with digits decimals, as
 // perfdata arrives: 0.52, not 0.5199999.
-func decimal(v float64, digits int) float64 {
+func printed(v float64, digits int) float64 {
 	f, err := strconv.ParseFloat(strconv.FormatFloat(v, 'f', digits, 64), 64)
 	if err != nil {
 		panic(err)
@@ -81,11 +81,11 @@ func realistic() []struct {
 		})},
 		// check_disk: used percent with two decimals.
 		{"disk used pct", build(3, func(r *rand.Rand, i int, prev float64) float64 {
-			return decimal(71.3+float64(i)*0.004+r.Float64()*0.01, 2)
+			return printed(71.3+float64(i)*0.004+r.Float64()*0.01, 2)
 		})},
 		// check_load: load1 with two decimals, noisy.
 		{"load noisy", build(4, func(r *rand.Rand, i int, prev float64) float64 {
-			return decimal(math.Abs(1.5+math.Sin(float64(i)/90)+r.NormFloat64()*0.4), 2)
+			return printed(math.Abs(1.5+math.Sin(float64(i)/90)+r.NormFloat64()*0.4), 2)
 		})},
 		// An interface's octet counter.
 		{"counter", build(5, func(r *rand.Rand, i int, prev float64) float64 {
