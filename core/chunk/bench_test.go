@@ -2,6 +2,7 @@ package chunk
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
 	"time"
 )
@@ -12,11 +13,16 @@ import (
 // 100,000/s). The "average" sub-benchmark prints the mean over the series.
 func BenchmarkEncode(b *testing.B) {
 	series := realistic()
-	var total float64
+	var total, onMinute float64
 	for _, s := range series {
 		size := len(encode(b, s.samples))
 		perSample := float64(size) / float64(len(s.samples))
 		total += perSample
+		grid := make([]sample, len(s.samples))
+		for i, x := range s.samples {
+			grid[i] = sample{start + int64(i)*60_000, x.v}
+		}
+		onMinute += float64(len(encode(b, grid))) / float64(len(grid))
 		b.Run(s.name, func(b *testing.B) {
 			start := time.Now()
 			for b.Loop() {
@@ -38,7 +44,8 @@ func BenchmarkEncode(b *testing.B) {
 		for b.Loop() {
 		}
 		b.ReportMetric(avg, "B/sample")
-		fmt.Printf("chunk: %.2f bytes per sample on average over %d realistic series of 1-minute samples (goal: at most 2)\n", avg, len(series))
+		fmt.Printf("chunk: %.2f bytes per sample on average over %d realistic series of 1-minute samples (goal: at most 2); %.2f with times on the minute\n",
+			avg, len(series), onMinute/float64(len(series)))
 	})
 }
 
@@ -57,6 +64,35 @@ func BenchmarkDecode(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(b.N*len(s.samples))/time.Since(start).Seconds(), "samples/s")
+		})
+	}
+}
+
+// BenchmarkTimeResolution shows what timestamps cost: the constant series
+// (whose values take 1 bit) with its times in milliseconds as the engine
+// stamps them, rounded to the scheduled minute, and in nanoseconds.
+func BenchmarkTimeResolution(b *testing.B) {
+	constant := realistic()[len(realistic())-1].samples
+	r := rand.New(rand.NewPCG(7, 7))
+	variants := []struct {
+		name string
+		time func(i int, t int64) int64
+	}{
+		{"ms with run-time jitter", func(_ int, t int64) int64 { return t }},
+		{"ms on the minute", func(i int, _ int64) int64 { return start + int64(i)*60_000 }},
+		{"ns with run-time jitter", func(_ int, t int64) int64 { return t*1_000_000 + r.Int64N(1_000_000) }},
+	}
+	for _, v := range variants {
+		samples := make([]sample, len(constant))
+		for i, s := range constant {
+			samples[i] = sample{v.time(i, s.t), s.v}
+		}
+		size := len(encode(b, samples))
+		b.Run(v.name, func(b *testing.B) {
+			for b.Loop() {
+				encode(b, samples)
+			}
+			b.ReportMetric(float64(size)/float64(len(samples)), "B/sample")
 		})
 	}
 }

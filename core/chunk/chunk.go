@@ -3,12 +3,12 @@
 // scheme of Facebook's Gorilla paper ("Gorilla: A Fast, Scalable, In-Memory
 // Time Series Database", VLDB 2015) that Prometheus' TSDB also uses.
 //
-// The encoder is vakt's own, about 300 lines with no dependency: Prometheus'
+// The encoder is vakt's own, a few hundred lines with no dependency: Prometheus'
 // tsdb/chunkenc would pull in much of the Prometheus module for one file,
 // and its format carries Prometheus' choices (a 120-sample target, its own
 // header). Owning it lets the format say exactly what vakt needs: a format
-// byte, a sample count, and errors (never a panic or an endless loop) for
-// any corrupted or truncated chunk.
+// byte, a sample count, errors (never a panic or an endless loop) for any
+// corrupted or truncated chunk, and the decimal deltas described below.
 //
 // # Timestamps
 //
@@ -18,8 +18,9 @@
 // take the 32-bit class (about 4.5 bytes a sample for the time alone), in
 // milliseconds typical jitter of tens of milliseconds fits the 7- or 9-bit
 // class. Nothing about a check result is meaningful below a millisecond.
-// A caller holding nanoseconds (the store's rows) rounds them with
-// time.Time.UnixMilli; see the store for how it keeps the round trip exact.
+// A caller holding nanoseconds (the store's rows today) converts with
+// time.Time.UnixMilli, which drops the sub-millisecond part: for an exact
+// round trip the rows must hold whole milliseconds too.
 //
 // # Format
 //
