@@ -267,10 +267,12 @@ func TestDurationsLogged(t *testing.T) {
 	if timeout != "1s" {
 		t.Errorf("timeout logged as %#v, want \"1s\"\n%s", timeout, stderr.String())
 	}
-	if d, ok := duration.(string); !ok || !strings.HasPrefix(d, "1") || !strings.HasSuffix(d, "s") {
+	// A duration string (how long depends on the machine's load: only
+	// its form is asserted, and that the run lasted at least the timeout).
+	if d, ok := duration.(string); !ok || !strings.HasSuffix(d, "s") {
 		t.Errorf("duration logged as %#v, want a duration such as \"1.002s\"", duration)
-	} else if _, err := time.ParseDuration(d); err != nil {
-		t.Errorf("duration %q: %v", d, err)
+	} else if took, err := time.ParseDuration(d); err != nil || took < time.Second {
+		t.Errorf("duration %q: %v; want a duration of at least the 1s timeout", d, err)
 	}
 
 	// A Dur field of another package: the daemon's perfdata rollup.
