@@ -349,7 +349,9 @@ func (r *resolver) declareNotifier(n *notifications, b *hcl.Block) {
 		}
 		config = cb
 		nf.Config = cb.Body
+		mark := len(r.diags)
 		r.checkBodyReferences(cb.Body, false)
+		r.noHostInNotifications(mark)
 	}
 }
 
@@ -971,7 +973,9 @@ func (n *notifications) apply(cfg *Config) {
 // functions; no host) and decodes it with fn, recording what went wrong.
 func decodeAttr[T any](r *resolver, a *hcl.Attribute, fn func(*hcl.Attribute, cty.Value) (T, *hcl.Diagnostic)) (T, bool) {
 	var zero T
+	mark := len(r.diags)
 	if !r.checkReferences(a, false) {
+		r.noHostInNotifications(mark)
 		return zero, false
 	}
 	v, ok := r.evaluate(a, r.context(nil))
@@ -984,6 +988,16 @@ func decodeAttr[T any](r *resolver, a *hcl.Attribute, fn func(*hcl.Attribute, ct
 		return zero, false
 	}
 	return out, true
+}
+
+// noHostInNotifications says, in the diagnostics from index mark on, why
+// notification blocks cannot use host.*.
+func (r *resolver) noHostInNotifications(mark int) {
+	for _, d := range r.diags[mark:] {
+		if d.Summary == "Host not available here" {
+			d.Detail = "host.* is the host a check runs on; notification blocks serve many checks, so they cannot use it; they may use var.* and the functions."
+		}
+	}
 }
 
 // mapKeys returns a map's keys, sorted.

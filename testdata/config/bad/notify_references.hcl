@@ -44,3 +44,7 @@ route "silent" {
 route "empty" {
   notifiers = []
 }
+
+contact "self" {
+  email = "${host.name}@example.com"
+}
