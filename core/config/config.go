@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/core/timeperiod"
 )
 
 // The built-in defaults of a check, as Nagios Core has them. A defaults or
@@ -41,6 +42,18 @@ type Config struct {
 	// that applies to several hosts, in the order of its hosts list, or by
 	// host name for host_tags.
 	Checks []*Check
+
+	// The notification language (notify.go), decoded and checked but
+	// not yet used by the daemon. The maps are by name and never nil.
+	Notifiers   map[string]*Notifier
+	TimePeriods map[string]*TimePeriod
+	// TimePeriodSet holds the time periods, their exclusions resolved.
+	TimePeriodSet *timeperiod.Set
+	Contacts      map[string]*Contact
+	Teams         map[string]*Team
+	// Routes are in the order they are tried: by file (in load order),
+	// then by position in the file.
+	Routes []*Route
 }
 
 // Host is a machine that checks run against.

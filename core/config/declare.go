@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -61,7 +62,34 @@ func fileSchema() *hcl.BodySchema {
 		{Type: "template", LabelNames: []string{"name"}},
 		{Type: "defaults"},
 		{Type: "check", LabelNames: []string{"name"}},
+		{Type: "notifier", LabelNames: []string{"name"}},
+		{Type: "timeperiod", LabelNames: []string{"name"}},
+		{Type: "contact", LabelNames: []string{"name"}},
+		{Type: "team", LabelNames: []string{"name"}},
+		{Type: "route", LabelNames: []string{"name"}},
 	}}
+}
+
+// suggestBlockTypes corrects hcl's suggestion for an unknown top-level
+// block type, which is the first type close enough in schema order ("rout"
+// got "host"), to the nearest one.
+func suggestBlockTypes(diags hcl.Diagnostics) {
+	var types []string
+	for _, b := range fileSchema().Blocks {
+		types = append(types, b.Type)
+	}
+	for _, d := range diags {
+		rest, ok := strings.CutPrefix(d.Detail, "Blocks of type ")
+		if d.Summary != "Unsupported block type" || !ok || !strings.Contains(rest, " Did you mean \"") {
+			continue
+		}
+		given, err := strconv.QuotedPrefix(rest)
+		if err != nil {
+			continue
+		}
+		name, _ := strconv.Unquote(given)
+		d.Detail = fmt.Sprintf("Blocks of type %q are not expected here.%s", name, didYouMean(name, types))
+	}
 }
 
 func variableSchema() *hcl.BodySchema {
@@ -151,6 +179,10 @@ type resolver struct {
 	// fields are checkFields(), made once.
 	fields []field
 
+	// roots are the folders and files Load was given, absolute: a
+	// notification block's team is the first folder below its root.
+	roots []string
+
 	// syntaxErrors are the parser's errors: a block that contains one is
 	// incomplete, so what it lacks is not reported again.
 	syntaxErrors hcl.Diagnostics
@@ -184,6 +216,7 @@ func (r *resolver) resolve(files []parsedFile) *Config {
 	dirs := map[*hcl.Block]string{}
 	for _, f := range files {
 		content, diags := f.body.Content(fileSchema())
+		suggestBlockTypes(diags)
 		r.diags = append(r.diags, diags...)
 		if content == nil {
 			continue
@@ -206,7 +239,10 @@ func (r *resolver) resolve(files []parsedFile) *Config {
 		r.declareCheck(b, dirs[b])
 	}
 	r.linkTemplates()
-	return r.expand()
+	notify := r.declareNotifications(byType)
+	cfg := r.expand()
+	notify.apply(cfg)
+	return cfg
 }
 
 // declareVariables reads variable blocks. A default may call functions but
@@ -433,7 +469,7 @@ func (r *resolver) declareBlock(kind blockKind, name string, b *hcl.Block, dir s
 			continue
 		}
 		blk.config = cb
-		r.checkBodyReferences(cb.Body)
+		r.checkBodyReferences(cb.Body, true)
 	}
 	r.checkExclusive(blk, targetGroup(), "host, hosts and host_tags each choose the hosts a check runs on; set only one of them.")
 	r.checkExclusive(blk, runGroup(), "A check runs either a command or a plugin, not both.")
@@ -598,17 +634,17 @@ func (r *resolver) checkExprReferences(expr hcl.Expression, allowHost bool) attr
 }
 
 // checkBodyReferences checks the references in a config block, whose
-// schema only its plugin knows.
-func (r *resolver) checkBodyReferences(body hcl.Body) {
+// schema only its plugin knows; allowHost says whether host.* is allowed.
+func (r *resolver) checkBodyReferences(body hcl.Body, allowHost bool) {
 	sb, ok := body.(*hclsyntax.Body)
 	if !ok {
 		return
 	}
 	for _, a := range sb.Attributes {
-		r.checkExprReferences(a.Expr, true)
+		r.checkExprReferences(a.Expr, allowHost)
 	}
 	for _, b := range sb.Blocks {
-		r.checkBodyReferences(b.Body)
+		r.checkBodyReferences(b.Body, allowHost)
 	}
 }
 

@@ -179,6 +179,136 @@
 // unset; env("NAME", "fallback") falls back instead. format, join, lower and
 // upper are as in Terraform. Strings interpolate: "http://${host.address}:${var.http_port}/".
 //
+// # Notifications
+//
+// notifier, timeperiod, contact, team and route blocks say who is told
+// what, when and how. Load decodes and checks them (Config.Notifiers,
+// TimePeriods, Contacts, Teams and Routes); the daemon does not use them
+// yet. The on-call set-up of the user story: errors by SMS outside office
+// hours, warnings by mail, and during office hours a ticket for the
+// service desk instead:
+//
+//	notifier "mail" {
+//	  plugin = "email"                 # a notifier plugin: email, sms, webhook, ...
+//	  config {                         # the plugin's settings, as its sample.hcl shows
+//	    host = "smtp.example.com"
+//	    from = "vakt <vakt@example.com>"
+//	  }
+//	}
+//	notifier "sms" {
+//	  plugin = "sms"
+//	  config {
+//	    url     = "https://sms.example.com/api/send"
+//	    headers = { Authorization = "Bearer ${env("SMS_TOKEN")}" }
+//	  }
+//	}
+//	notifier "servicedesk" {
+//	  plugin = "webhook"
+//	  config { url = "https://desk.example.com/api/tickets" }
+//	}
+//
+//	timeperiod "office-hours" {
+//	  time_zone = "Europe/Oslo"                              # default: the daemon's zone
+//	  weekdays  = { "monday-friday" = ["08:00-16:00"] }
+//	  dates     = { "2026-12-24" = ["08:00-12:00"] }         # replaces that day's weekday ranges
+//	  holidays  = ["december 25", "december 26", "2027-01-01"]
+//	  # exclude = ["NAME"]: other periods whose time is removed
+//	}
+//
+//	contact "kari" {
+//	  full_name = "Kari Nordmann"
+//	  email     = "kari@example.com"
+//	  phone     = "+47 912 34 567"
+//	  addresses = { chat = "@kari" }    # for other notifiers, by a key of your choosing
+//	}
+//	contact "ola" {
+//	  email = "ola@example.com"
+//	  phone = "+47 987 65 432"
+//	}
+//	contact "lead" {
+//	  phone = "+47 900 00 000"
+//	}
+//	team "oncall" {
+//	  members = ["kari", "ola"]
+//	}
+//
+//	route "servicedesk" {
+//	  during    = "office-hours"
+//	  notifiers = ["servicedesk"]
+//	}
+//	route "errors" {
+//	  match { level = "error" }
+//	  not_during = "office-hours"
+//	  notifiers  = ["sms"]
+//	  to         = ["oncall"]
+//	  repeat     = "1h"                 # again every hour while the problem lasts
+//	  fallback   = ["mail"]             # when the SMS gateway cannot be reached
+//	  escalate {
+//	    after = "15m"                   # unacknowledged for 15 minutes
+//	    add   = ["lead"]
+//	  }
+//	}
+//	route "warnings" {
+//	  match { level = "warning" }
+//	  not_during = "office-hours"
+//	  notifiers  = ["mail"]
+//	  to         = ["oncall"]
+//	  repeat     = 0                    # once
+//	}
+//
+// A notifier's config block is left undecoded, as a check plugin's is:
+// Notifier.DecodeConfig decodes it against the plugin's schema. Its
+// expressions may use var and the functions, not host.
+//
+// A timeperiod block is a timeperiod.Spec (see that package for ranges
+// crossing midnight, daylight saving time and how it differs from Nagios):
+// weekdays and dates map days to lists of "HH:MM-HH:MM" ranges (one string
+// stands for a list of one); dates and holidays are calendar dates
+// ("2026-12-24") or yearly ones ("december 25"); exclude names other time
+// periods. Errors point at the range, day or date at fault.
+//
+// A contact has at least one of email (a mail address), phone (digits led
+// by + and the country code) and addresses. A team's members are contacts.
+// Contacts and teams share one set of names, because a route's to names
+// either.
+//
+// Routes are tried in order (by file, in load order, then by position) and
+// the first that matches a problem decides, unless it has continue = true,
+// as in Alertmanager. A route has:
+//
+//   - match { ... }: level ("warning" or "error"), check and host (shell
+//     patterns: * any text, ? one character, [a-z] one of a set), tags
+//     (all of them must be among the check's tags) and team (the check's
+//     team folder). What it does not set matches anything; without a match
+//     block a route matches every problem.
+//   - during or not_during: a time period in which, or outside of which,
+//     the route applies; at most one.
+//   - notifiers (at least one) and to, the contacts and teams they send to
+//     (to may be empty: a webhook needs no recipient).
+//   - repeat: how often a lasting problem is sent again (Nagios'
+//     notification_interval; default 30m, at least 1m); 0 sends it once.
+//     first_delay holds the first notification back (default 0).
+//   - escalate { ... } blocks, in the order they happen: after
+//     after_notifications = N notifications or after = "15m"
+//     unacknowledged (one of them), add = [...] adds contacts and teams to
+//     the route's, replace = [...] puts them in their place (one of them).
+//     Steps of the same kind must come in increasing order.
+//   - fallback: notifiers that send when the route's notifiers cannot.
+//   - continue: whether later routes are tried after this one matched.
+//
+// Notifier, time period and route names are unique, as are contact and
+// team names; all are global, in whichever file or folder they are.
+//
+// # Notifications in team folders
+//
+// A team's folder in checks.d (the first folder below the root, where
+// checks get their team) may hold its own contacts, teams and routes. Its
+// routes apply to its own checks only (Route.Team; Route.Matches enforces
+// it), so a route there cannot match team = "another team", and it may
+// send to contacts and teams of its own folder or of the top of checks.d,
+// not to another team's. Notifiers and time periods may be declared
+// anywhere and are shared by all.
+//
 // # Errors
 //
 // Every problem is reported, in all files, as an hcl.Diagnostic whose

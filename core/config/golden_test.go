@@ -84,6 +84,11 @@ func TestDiagnosticCounts(t *testing.T) {
 		{"testdata/config/bad/templates.hcl", 3, 0},
 		{"testdata/config/bad/apply.hcl", 6, 1},
 		{"testdata/config/bad/per_host.hcl", 2, 0},
+		{"testdata/config/bad/notify_references.hcl", 13, 0},
+		{"testdata/config/bad/notify_values.hcl", 24, 0},
+		{"testdata/config/bad/notify_duplicates.hcl", 8, 0},
+		{"testdata/config/bad/notify_escalation.hcl", 7, 0},
+		{"testdata/config/bad/notify_teams", 4, 0},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
 			_, diags := newTestLoader().Load(tc.path)

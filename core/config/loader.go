@@ -44,7 +44,15 @@ type source struct {
 // Config.
 func (l *Loader) Load(paths ...string) (*Config, hcl.Diagnostics) {
 	sources, diags := readSources(paths)
-	cfg, more := l.load(sources)
+	roots := make([]string, 0, len(paths))
+	for _, p := range paths {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			abs = filepath.Clean(p)
+		}
+		roots = append(roots, abs)
+	}
+	cfg, more := l.load(sources, roots...)
 	diags = limitDiagnostics(append(diags, more...), MaxErrorsPerFile, MaxErrors)
 	if diags.HasErrors() {
 		return nil, diags
@@ -53,7 +61,9 @@ func (l *Loader) Load(paths ...string) (*Config, hcl.Diagnostics) {
 }
 
 // load parses and decodes sources; it is Load without the file system.
-func (l *Loader) load(sources []source) (*Config, hcl.Diagnostics) {
+// roots are the absolute paths Load was given, for the teams of
+// notification blocks.
+func (l *Loader) load(sources []source, roots ...string) (*Config, hcl.Diagnostics) {
 	l.files = make(map[string]*hcl.File, len(sources))
 	var diags hcl.Diagnostics
 	order := make(map[string]int, len(sources))
@@ -77,6 +87,7 @@ func (l *Loader) load(sources []source) (*Config, hcl.Diagnostics) {
 	}
 	r := newResolver(lookupEnv)
 	r.syntaxErrors = diags
+	r.roots = roots
 	cfg := r.resolve(files)
 	diags = append(diags, r.diags...)
 	return cfg, sortDiagnostics(dedupeDiagnostics(diags), order)

@@ -1,0 +1,7 @@
+notifier "mail" {
+  plugin = "email"
+}
+
+contact "ops" {
+  email = "ops@example.com"
+}
