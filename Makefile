@@ -53,6 +53,7 @@ bench: deps build
 	$(GO) test -run '^$$' -bench Burst2000 -benchtime 5x -v ./core/engine
 	$(GO) test -run '^$$' -bench 'PassiveHTTP|NewPassiveBB' -benchtime 1x -v ./core/daemon
 	$(GO) test -run TestDaemonSurvivesKill9 -count 1 -v ./cmd/vakt
+	$(GO) test -run '^$$' -bench . -benchtime 300x ./core/chunk
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseOutput -fuzztime 30s ./core/check
