@@ -6,6 +6,9 @@ check "example-plugin-http" {
   plugin = "http"
   config {
     url              = env("VAKT_LOCAL_HTTP_URL", "http://127.0.0.1:8484/")
+    # Without VAKT_LOCAL_HTTP_URL (a plain `vakt check checks.d`, nothing on
+    # :8484) a refused connection is fine; with it, it is CRITICAL.
+    refuse           = env("VAKT_LOCAL_HTTP_URL", "") == "" ? "ok" : "critical"
     follow_redirects = 3
     time_warning     = "2" # seconds
     time_critical    = "5"

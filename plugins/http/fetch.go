@@ -54,7 +54,11 @@ func fetch(parent context.Context, s settings, target *url.URL) check.Result {
 	start := time.Now()
 	resp, err := client.Do(req)
 	if err != nil {
-		return fail(check.Critical, "%s", describeRequestError(ctx, err, s, target))
+		st := check.Critical
+		if errors.Is(err, syscall.ECONNREFUSED) {
+			st = s.refuse // as check_tcp -r: nothing listening may be fine
+		}
+		return fail(st, "%s", describeRequestError(ctx, err, s, target))
 	}
 	defer resp.Body.Close()
 	var body bodySink

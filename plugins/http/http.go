@@ -77,6 +77,7 @@ func schema() sdk.Schema {
 		{Name: "body_regexp", Type: sdk.TypeString, Description: "a regular expression (Go RE2 syntax) the body must match, else CRITICAL"},
 		{Name: "expect_headers", Type: sdk.TypeMapOfString, Description: "response headers by name, each with a regular expression its value must match, else CRITICAL"},
 		{Name: "follow_redirects", Type: sdk.TypeNumber, Default: 0, Description: "redirects to follow; more is CRITICAL; 0 judges the redirect itself"},
+		{Name: "refuse", Type: sdk.TypeString, Default: "critical", Description: "the state when the connection is refused (nothing listens): ok, warning, critical or unknown, as the tcp plugin's refuse"},
 		{Name: "time_warning", Type: sdk.TypeString, Description: "range of response seconds, e.g. \"1\"; WARNING outside it"},
 		{Name: "time_critical", Type: sdk.TypeString, Description: "range of response seconds, e.g. \"5\"; CRITICAL outside it"},
 		{Name: "cert_warning", Type: sdk.TypeString, Description: "range of days left on the certificate, e.g. \"30:\"; WARNING outside it"},
@@ -103,6 +104,7 @@ type settings struct {
 	insecure           bool
 	caFile             string
 	timeout            time.Duration
+	refuse             check.State // the state of a refused connection
 }
 
 // headerExpectation is one entry of expect_headers.
@@ -132,6 +134,7 @@ func parseSettings(v sdk.Values) (settings, error) {
 		requestHeaders: v.Map("request_headers"),
 		requestBody:    v.String("request_body"),
 		insecure:       v.Bool("tls_insecure"),
+		refuse:         p.State("refuse", v.String("refuse")),
 		caFile:         v.String("ca_file"),
 		timeout:        v.Duration("timeout"),
 	}

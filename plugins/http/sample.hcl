@@ -32,6 +32,7 @@ check "http" {
     ## Redirects to follow; more is CRITICAL. 0 judges the redirect itself
     ## (a 3xx status is OK unless expect_status says otherwise).
     # follow_redirects = 0
+    # refuse           = "critical"  # the state when nothing listens (as tcp's refuse)
 
     ## Response time in seconds (the whole exchange, redirects and body
     ## included), as Nagios ranges: "1" warns above 1 second.
