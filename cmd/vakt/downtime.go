@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -137,27 +138,9 @@ run or no answer exits 1.`,
 }
 
 func newDowntimeListCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List the downtimes not yet ended",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			client, err := apiClient(cmd)
-			if err != nil {
-				return refuse(cmd, err)
-			}
-			dts, err := client.Downtimes(cmd.Context())
-			if err != nil {
-				return refuse(cmd, err)
-			}
-			if err := writeDowntimes(cmd.OutOrStdout(), dts); err != nil {
-				return fmt.Errorf("writing the downtimes: %w", err)
-			}
-			return nil
-		},
-	}
-	addSettingFlags(cmd.Flags(), keyListen, keyAPITokens)
-	return cmd
+	return newListCmd("List the downtimes not yet ended", "downtimes",
+		func(ctx context.Context, c *server.Client) ([]engine.Downtime, error) { return c.Downtimes(ctx) },
+		writeDowntimes)
 }
 
 // writeDowntimes writes one line per downtime of one check.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vakt/vakt/core/engine"
+	"github.com/vakt/vakt/core/server"
 )
 
 func newPassiveCmd() *cobra.Command {
@@ -27,27 +29,11 @@ Brother agents) for checks that checks.d does not define.`,
 }
 
 func newPassiveListCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List the dynamic passive checks",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			client, err := apiClient(cmd)
-			if err != nil {
-				return refuse(cmd, err)
-			}
-			checks, err := client.PassiveChecks(cmd.Context())
-			if err != nil {
-				return refuse(cmd, err)
-			}
-			if err := writePassive(cmd.OutOrStdout(), checks); err != nil {
-				return fmt.Errorf("writing the passive checks: %w", err)
-			}
-			return nil
+	return newListCmd("List the dynamic passive checks", "passive checks",
+		func(ctx context.Context, c *server.Client) ([]engine.PassiveCheck, error) {
+			return c.PassiveChecks(ctx)
 		},
-	}
-	addSettingFlags(cmd.Flags(), keyListen, keyAPITokens)
-	return cmd
+		writePassive)
 }
 
 // writePassive writes one line per dynamic passive check.
