@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
-	"sort"
 	"strings"
 	"time"
 
@@ -139,13 +138,13 @@ func parseSettings(v sdk.Values) (settings, error) {
 		timeout:        v.Duration("timeout"),
 	}
 	if text := v.String("url"); text != "" {
-		s.url = parseURL(text, &p)
+		s.url = p.HTTPURL("url", text)
 	}
-	if !isToken(s.method) {
+	if !configcheck.IsToken(s.method) {
 		p.Add("method", "%q is not an HTTP method", s.method)
 	}
-	for _, name := range sortedKeys(s.requestHeaders) {
-		if !isToken(name) {
+	for _, name := range configcheck.SortedKeys(s.requestHeaders) {
+		if !configcheck.IsToken(name) {
 			p.Add("request_headers", "%q is not a header name", name)
 		} else if strings.ContainsAny(s.requestHeaders[name], "\r\n\x00") {
 			p.Add("request_headers", "the value of %s holds a line break or NUL", name)
@@ -167,8 +166,8 @@ func parseSettings(v sdk.Values) (settings, error) {
 		s.bodyRegexp = re
 	}
 	expect := v.Map("expect_headers")
-	for _, name := range sortedKeys(expect) {
-		if !isToken(name) {
+	for _, name := range configcheck.SortedKeys(expect) {
+		if !configcheck.IsToken(name) {
 			p.Add("expect_headers", "%q is not a header name", name)
 			continue
 		}
@@ -206,48 +205,6 @@ func parseSettings(v sdk.Values) (settings, error) {
 		return settings{}, err
 	}
 	return s, nil
-}
-
-// parseURL checks that text is an absolute http or https URL.
-func parseURL(text string, p *configcheck.Problems) *url.URL {
-	u, err := url.Parse(text)
-	switch {
-	case err != nil:
-		p.Add("url", "invalid URL: %v", err)
-		return nil
-	case u.Scheme == "":
-		p.Add("url", "%q has no scheme: want http:// or https://", text)
-		return nil
-	case u.Scheme != "http" && u.Scheme != "https":
-		p.Add("url", "scheme %q is not http or https", u.Scheme)
-		return nil
-	case u.Host == "":
-		p.Add("url", "%q has no host", text)
-		return nil
-	}
-	return u
-}
-
-// isToken reports whether s is an RFC 9110 token: a method or header name.
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range []byte(s) {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
-			return false
-		}
-	}
-	return true
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // defaultURL is the URL of a check that sets none: the host's root page.

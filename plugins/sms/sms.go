@@ -14,7 +14,6 @@ import (
 	_ "embed"
 	"fmt"
 	"net/url"
-	"sort"
 	"strings"
 	"text/template"
 	"time"
@@ -123,8 +122,8 @@ func parseSettings(v sdk.Values) (*settings, error) {
 		to:      v.List("to"),
 		timeout: v.Duration("timeout"),
 	}
-	s.url = parseURL(v.String("url"), &p)
-	if !isToken(s.method) {
+	s.url = p.HTTPURL("url", v.String("url"))
+	if !configcheck.IsToken(s.method) {
 		p.Add("method", "%q is not an HTTP method", s.method)
 	}
 	checkHeaders(s.headers, &p)
@@ -146,7 +145,7 @@ func parseSettings(v sdk.Values) (*settings, error) {
 		p.Add("fields", "names no field: the gateway would get no message")
 	}
 	sample := sampleData()
-	for _, name := range sortedKeys(fields) {
+	for _, name := range configcheck.SortedKeys(fields) {
 		t, err := template.New(name).Option("missingkey=error").Parse(fields[name])
 		if err == nil {
 			err = t.Execute(&strings.Builder{}, sample)
@@ -187,25 +186,10 @@ func parseSettings(v sdk.Values) (*settings, error) {
 	return s, nil
 }
 
-func parseURL(text string, p *configcheck.Problems) *url.URL {
-	u, err := url.Parse(text)
-	switch {
-	case err != nil:
-		p.Add("url", "invalid URL: %v", err)
-	case u.Scheme != "http" && u.Scheme != "https":
-		p.Add("url", "%q is not an http:// or https:// URL", text)
-	case u.Host == "":
-		p.Add("url", "%q has no host", text)
-	default:
-		return u
-	}
-	return nil
-}
-
 func checkHeaders(h map[string]string, p *configcheck.Problems) {
-	for _, name := range sortedKeys(h) {
+	for _, name := range configcheck.SortedKeys(h) {
 		switch {
-		case !isToken(name):
+		case !configcheck.IsToken(name):
 			p.Add("headers", "%q is not a header name", name)
 		case strings.EqualFold(name, "Content-Length") || strings.EqualFold(name, "Host"):
 			p.Add("headers", "%s is set by the plugin itself", name)
@@ -213,27 +197,6 @@ func checkHeaders(h map[string]string, p *configcheck.Problems) {
 			p.Add("headers", "the value of %s holds a line break or NUL", name)
 		}
 	}
-}
-
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range []byte(s) {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
-			return false
-		}
-	}
-	return true
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // Data is what the message template sees.

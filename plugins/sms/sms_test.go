@@ -231,7 +231,7 @@ func TestConfigRejected(t *testing.T) {
 	}{
 		{"missing url", sdk.Values{}, sdk.ConfigErrors{{Attribute: "url", Message: `missing required attribute "url"`}}},
 		{"bad url", ok(sdk.Values{"url": "sms.example.com"}), sdk.ConfigErrors{
-			{Attribute: "url", Message: `attribute "url": "sms.example.com" is not an http:// or https:// URL`}}},
+			{Attribute: "url", Message: `attribute "url": "sms.example.com" has no scheme: want http:// or https://`}}},
 		{"method", ok(sdk.Values{"method": "PO ST"}), sdk.ConfigErrors{
 			{Attribute: "method", Message: `attribute "method": "PO ST" is not an HTTP method`}}},
 		{"format", ok(sdk.Values{"format": "xml"}), sdk.ConfigErrors{

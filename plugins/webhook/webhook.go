@@ -96,7 +96,7 @@ func parseSettings(v sdk.Values) (*settings, error) {
 		headers: v.Map("headers"),
 		timeout: v.Duration("timeout"),
 	}
-	s.url = parseURL(v.String("url"), &p)
+	s.url = p.HTTPURL("url", v.String("url"))
 	if len(s.secret) < minSecret {
 		p.Add("secret", "must be at least %d characters, got %d", minSecret, len(s.secret))
 	}
@@ -108,22 +108,6 @@ func parseSettings(v sdk.Values) (*settings, error) {
 		return nil, err
 	}
 	return s, nil
-}
-
-// parseURL checks that text is an absolute http or https URL.
-func parseURL(text string, p *configcheck.Problems) *url.URL {
-	u, err := url.Parse(text)
-	switch {
-	case err != nil:
-		p.Add("url", "invalid URL: %v", err)
-	case u.Scheme != "http" && u.Scheme != "https":
-		p.Add("url", "%q is not an http:// or https:// URL", text)
-	case u.Host == "":
-		p.Add("url", "%q has no host", text)
-	default:
-		return u
-	}
-	return nil
 }
 
 // reserved are the headers the plugin sets itself.
@@ -140,7 +124,7 @@ func checkHeaders(h map[string]string, p *configcheck.Problems) {
 	sort.Strings(names)
 	for _, name := range names {
 		switch {
-		case !isToken(name):
+		case !configcheck.IsToken(name):
 			p.Add("headers", "%q is not a header name", name)
 		case reserved[strings.ToLower(name)]:
 			p.Add("headers", "%s is set by the plugin itself", name)
@@ -148,19 +132,6 @@ func checkHeaders(h map[string]string, p *configcheck.Problems) {
 			p.Add("headers", "the value of %s holds a line break or NUL", name)
 		}
 	}
-}
-
-// isToken reports whether s is an RFC 9110 token, such as a header name.
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range []byte(s) {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
-			return false
-		}
-	}
-	return true
 }
 
 // Notify POSTs the notification. A 2xx answer is success; 4xx (but 408

@@ -249,10 +249,10 @@ func TestConfigRejected(t *testing.T) {
 			{Attribute: "url", Message: `missing required attribute "url"`},
 		}},
 		{"no scheme", ok(sdk.Values{"url": "desk.example.com/hook"}), sdk.ConfigErrors{
-			{Attribute: "url", Message: `attribute "url": "desk.example.com/hook" is not an http:// or https:// URL`},
+			{Attribute: "url", Message: `attribute "url": "desk.example.com/hook" has no scheme: want http:// or https://`},
 		}},
 		{"ftp", ok(sdk.Values{"url": "ftp://desk.example.com/"}), sdk.ConfigErrors{
-			{Attribute: "url", Message: `attribute "url": "ftp://desk.example.com/" is not an http:// or https:// URL`},
+			{Attribute: "url", Message: `attribute "url": scheme "ftp" is not http or https`},
 		}},
 		{"no host", ok(sdk.Values{"url": "http:///hook"}), sdk.ConfigErrors{
 			{Attribute: "url", Message: `attribute "url": "http:///hook" has no host`},

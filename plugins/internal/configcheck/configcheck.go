@@ -11,7 +11,9 @@ package configcheck
 import (
 	"fmt"
 	"math"
+	"net/url"
 	"sort"
+	"strings"
 
 	"github.com/vakt/vakt/core/check"
 	"github.com/vakt/vakt/plugins/sdk"
@@ -105,4 +107,48 @@ func (p *Problems) ErrByAttribute() error {
 	errs := append(sdk.ConfigErrors(nil), p.errs...)
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Attribute < errs[j].Attribute })
 	return errs
+}
+
+// HTTPURL returns text, given by attr, as an absolute http or https URL,
+// or records why it is not one and returns nil.
+func (p *Problems) HTTPURL(attr, text string) *url.URL {
+	u, err := url.Parse(text)
+	switch {
+	case err != nil:
+		p.Add(attr, "invalid URL: %v", err)
+	case u.Scheme == "":
+		p.Add(attr, "%q has no scheme: want http:// or https://", text)
+	case u.Scheme != "http" && u.Scheme != "https":
+		p.Add(attr, "scheme %q is not http or https", u.Scheme)
+	case u.Host == "":
+		p.Add(attr, "%q has no host", text)
+	default:
+		return u
+	}
+	return nil
+}
+
+// IsToken reports whether s is an RFC 9110 token: a method or a header
+// name.
+func IsToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// SortedKeys returns the keys of m in order, for problems reported in a
+// stable order.
+func SortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

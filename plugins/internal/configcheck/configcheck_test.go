@@ -170,3 +170,32 @@ func TestErrOrders(t *testing.T) {
 		t.Errorf("Err after ErrByAttribute:\n got %#v\nwant %#v", got, recorded)
 	}
 }
+
+func TestHTTPURLAndIsToken(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"https://example.com/x", ""},
+		{"example.com", `attribute "url": "example.com" has no scheme: want http:// or https://`},
+		{"ftp://example.com/", `attribute "url": scheme "ftp" is not http or https`},
+		{"http:///x", `attribute "url": "http:///x" has no host`},
+	} {
+		t.Run(tc.text, func(t *testing.T) {
+			var p Problems
+			u := p.HTTPURL("url", tc.text)
+			err := p.Err()
+			switch {
+			case tc.want == "" && (err != nil || u == nil || u.String() != tc.text):
+				t.Fatalf("HTTPURL(%q) = %v, %v", tc.text, u, err)
+			case tc.want != "" && (err == nil || err.Error() != tc.want || u != nil):
+				t.Fatalf("HTTPURL(%q) = %v, %v; want %q", tc.text, u, err, tc.want)
+			}
+		})
+	}
+	for s, want := range map[string]bool{"X-Token": true, "GET": true, "": false, "a b": false, "a:b": false} {
+		if IsToken(s) != want {
+			t.Errorf("IsToken(%q) = %v", s, !want)
+		}
+	}
+	if got := SortedKeys(map[string]int{"b": 1, "a": 2}); len(got) != 2 || got[0] != "a" {
+		t.Errorf("SortedKeys = %v", got)
+	}
+}
