@@ -9,6 +9,7 @@ import (
 
 	"github.com/vakt/vakt/core/definitions"
 	"github.com/vakt/vakt/core/execute"
+	"github.com/vakt/vakt/core/notify"
 )
 
 // ConfigError is a configuration that cannot be used: checks.d has errors.
@@ -33,6 +34,10 @@ type loaded struct {
 	// what the load path found worth a warning besides.
 	warnings string
 	notes    []string
+	// notify and notifiers are the set's notification configuration,
+	// converted for the pipeline and the sender once per load.
+	notify    notify.Config
+	notifiers map[string]notify.Notifier
 }
 
 // load reads checks.d through the one load path (core/definitions). A
@@ -44,10 +49,12 @@ func (d *Daemon) load(ctx context.Context) (*loaded, error) {
 		return nil, &ConfigError{Diagnostics: res.Diagnostics, Text: res.Text}
 	}
 	return &loaded{
-		set:      res.Set,
-		runner:   &execute.Runner{Exec: d.exec, Plugins: d.opts.Plugins},
-		warnings: res.Text,
-		notes:    res.Warnings,
+		set:       res.Set,
+		runner:    &execute.Runner{Exec: d.exec, Plugins: d.opts.Plugins},
+		warnings:  res.Text,
+		notes:     res.Warnings,
+		notify:    notifyConfig(res.Set.Notifications()),
+		notifiers: notifiersOf(res.Set.Notifications()),
 	}, nil
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"github.com/vakt/vakt/core/engine"
 	"github.com/vakt/vakt/core/execute"
+	"github.com/vakt/vakt/core/notify"
 	"github.com/vakt/vakt/core/passive"
 	"github.com/vakt/vakt/core/runner"
 	"github.com/vakt/vakt/core/schedule"
@@ -67,6 +68,10 @@ type Options struct {
 	Logger zerolog.Logger
 	// Exec runs legacy plugins; nil means execute.NewExec(Logger).
 	Exec runner.Executor
+	// NotifyInterval is how often the notification pipeline looks at what
+	// is due (repeats, escalations) and the sender at the outbox; 0 means
+	// DefaultNotifyInterval.
+	NotifyInterval time.Duration
 	// Plugins runs go-plugin checks; nil leaves such checks UNKNOWN,
 	// saying that no plugin runner is configured. When it also has
 	// Validate(ctx, *config.Config) hcl.Diagnostics, as
@@ -88,6 +93,12 @@ type Daemon struct {
 	sched  *schedule.Scheduler
 	api    http.Handler
 	bb     *passive.BBServer
+	// pipeline and sender are nil when the configuration at start has
+	// neither a notifier nor a route; notifyMu keeps Reload and Handle
+	// apart.
+	pipeline *notify.Pipeline
+	sender   *notify.Sender
+	notifyMu sync.Mutex
 
 	httpLn, bbLn net.Listener
 
@@ -118,6 +129,11 @@ func New(ctx context.Context, opts Options) (_ *Daemon, err error) {
 		return nil, fmt.Errorf("starting vakt: concurrency %d is negative", opts.Concurrency)
 	case opts.MaintenanceInterval < 0:
 		return nil, fmt.Errorf("starting vakt: maintenance interval %s is negative", opts.MaintenanceInterval)
+	case opts.NotifyInterval < 0:
+		return nil, fmt.Errorf("starting vakt: notify interval %s is negative", opts.NotifyInterval)
+	}
+	if opts.NotifyInterval == 0 {
+		opts.NotifyInterval = DefaultNotifyInterval
 	}
 	if opts.MaintenanceInterval == 0 {
 		opts.MaintenanceInterval = DefaultMaintenanceInterval
@@ -163,6 +179,11 @@ func New(ctx context.Context, opts Options) (_ *Daemon, err error) {
 		return nil, fmt.Errorf("starting vakt: %w", err)
 	}
 	d.cfg.Store(l)
+	if !l.set.Notifications().Empty() {
+		if err := d.startNotify(ctx, l); err != nil {
+			return nil, err
+		}
+	}
 	for _, def := range l.set.Checks() {
 		if err := d.sched.Add(def.Schedule); err != nil {
 			return nil, fmt.Errorf("starting vakt: %w", err)
@@ -269,6 +290,12 @@ func (d *Daemon) Run(ctx context.Context) error {
 		d.maintain(ctx) // at start too: a daemon restarted often still rolls up
 		d.every(ctx, d.opts.MaintenanceInterval, d.maintain)
 	})
+	if d.pipeline != nil {
+		// They read what the engine commits and write the outbox: they
+		// stop with ctx, before the store closes.
+		wg.Go(func() { d.runPipeline(ctx, d.opts.NotifyInterval) })
+		wg.Go(func() { _ = d.sender.Run(ctx, d.opts.NotifyInterval) })
+	}
 	if d.bb != nil {
 		wg.Go(func() {
 			if err := d.bb.Serve(ctx, d.bbLn); err != nil {

@@ -44,6 +44,7 @@ func (d *Daemon) Reload(ctx context.Context, force bool) server.ReloadReport {
 		return d.reloadRefused(err)
 	}
 	d.cfg.Store(l)
+	d.reloadNotify(l)
 	entries := make([]schedule.Entry, 0, l.set.Len())
 	for _, def := range l.set.Checks() {
 		entries = append(entries, def.Schedule)

@@ -8,7 +8,11 @@
 // decodes every plugin check's config block against its plugin's schema
 // and has the plugin accept it, and resolves parents: the checks of a host
 // whose parent host has checks tagged host_alive = "true" have those
-// checks as their state parents. What it returns is plain data: nothing in
+// checks as their state parents. It also makes the notification
+// configuration (Set.Notifications): each notifier block's plugin, which
+// must be a known one, configured with the block's config decoded against
+// the plugin's schema, so `vakt validate` reports a notifier's problems at
+// file:line as `vakt run` would refuse them. What it returns is plain data: nothing in
 // a Set refers to the HCL syntax trees, the config.Config or the source
 // bytes, which are garbage once Load returns.
 package definitions
@@ -88,6 +92,8 @@ type Set struct {
 	hosts  map[string]Host
 	// alive holds, per host, the IDs of its checks tagged host_alive.
 	alive map[string][]string
+	// notify is the notification configuration; never nil.
+	notify *Notifications
 }
 
 // Checks returns every definition in config order: by file, position in
@@ -193,6 +199,10 @@ type Options struct {
 	// (debug.FreeOSMemory), for a long-running process such as the
 	// daemon, whose RSS would otherwise stay at the peak for minutes.
 	FreeOSMemory bool
+	// Notifiers are the notifier plugins a notifier block may name, by
+	// name; nil means the built-in ones (plugins/builtin.Notifiers). A
+	// notifier block naming another plugin is an error.
+	Notifiers map[string]func() sdk.Notifier
 }
 
 // Result is what Load found.
@@ -338,7 +348,10 @@ func (b *builder) build(ctx context.Context, cfg *config.Config) (*Set, hcl.Diag
 	for _, d := range set.checks {
 		d.State.Parents = set.ParentsOf(d.Host)
 	}
-	return set, append(diags, sortedUniqueDiagnostics(pluginDiags)...)
+	var notifyDiags hcl.Diagnostics
+	set.notify, notifyDiags = b.notifications(ctx, cfg)
+	diags = append(diags, sortedUniqueDiagnostics(pluginDiags)...)
+	return set, append(diags, notifyDiags...)
 }
 
 // define fills d from c, which runs on host h.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -55,6 +56,24 @@ type SenderOptions struct {
 // Sender delivers what the outbox holds.
 type Sender struct {
 	o SenderOptions
+
+	mu        sync.RWMutex
+	notifiers map[string]Notifier // SenderOptions.Notifiers, or those of SetNotifiers
+}
+
+// SetNotifiers replaces the notifiers (the daemon's reload makes new ones);
+// a Notify in progress finishes with the notifier it started with.
+func (s *Sender) SetNotifiers(notifiers map[string]Notifier) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.notifiers = notifiers
+}
+
+func (s *Sender) notifier(name string) (Notifier, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	nf, ok := s.notifiers[name]
+	return nf, ok
 }
 
 // NewSender returns a Sender.
@@ -78,7 +97,7 @@ func NewSender(o SenderOptions) (*Sender, error) {
 	if o.Batch <= 0 {
 		o.Batch = 50
 	}
-	return &Sender{o: o}, nil
+	return &Sender{o: o, notifiers: o.Notifiers}, nil
 }
 
 // SendResult counts what one Send did.
@@ -115,7 +134,7 @@ func (s *Sender) deliver(ctx context.Context, n store.Notification, res *SendRes
 	if s.o.Expiry > 0 && !now.Before(n.Created.Add(s.o.Expiry)) {
 		return s.dead(ctx, n, msg, fmt.Sprintf("expired: not delivered within %s (last error: %s)", s.o.Expiry, n.LastError), res, log)
 	}
-	nf, ok := s.o.Notifiers[n.Notifier]
+	nf, ok := s.notifier(n.Notifier)
 	if !ok {
 		return s.dead(ctx, n, msg, fmt.Sprintf("no notifier %q", n.Notifier), res, log)
 	}
