@@ -1,6 +1,6 @@
 # Notifications: who is told what, when and how (see "Notifications" in
 # `go doc ./core/config`). vakt checks these blocks at load (`vakt validate`)
-# but does not send anything yet.
+# and `vakt run` sends through them.
 #
 # On-call gets an SMS for an error outside office hours and a mail for a
 # warning; during office hours the service desk gets a ticket instead. An
@@ -32,7 +32,7 @@ notifier "example-servicedesk" {
   plugin = "webhook"
   config {
     url    = "https://desk.example.com/api/tickets"
-    secret = env("VAKT_DESK_SECRET", "change-me")
+    secret = env("VAKT_DESK_SECRET", "change-me-to-a-long-secret")
   }
 }
 

@@ -183,8 +183,8 @@
 //
 // notifier, timeperiod, contact, team and route blocks say who is told
 // what, when and how. Load decodes and checks them (Config.Notifiers,
-// TimePeriods, Contacts, Teams and Routes); the daemon does not use them
-// yet. The on-call set-up of the user story: errors by SMS outside office
+// TimePeriods, Contacts, Teams and Routes); core/definitions configures the
+// notifiers and the daemon sends through core/notify. The on-call set-up of the user story: errors by SMS outside office
 // hours, warnings by mail, and during office hours a ticket for the
 // service desk instead:
 //

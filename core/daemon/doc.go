@@ -48,6 +48,22 @@
 // without such a check has no effect, and a warning at load (and in
 // `vakt validate`) says so.
 //
+// # Notifications
+//
+// When the configuration at start has a notifier or a route
+// (definitions.Set.Notifications), New makes a core/notify Pipeline and
+// Sender on the store, and Run feeds the pipeline with the engine's
+// committed transitions ((*engine.Engine).Transitions) and runs the sender,
+// both every Options.NotifyInterval, until ctx ends. The notifier plugins
+// run in process, configured by core/definitions; the pipeline looks
+// checks (host, tags, team, and the host's parent as the group) and time
+// periods up in the running configuration. A store that never held the
+// pipeline's checkpoint starts it at the newest transition: turning
+// notifications on does not send the history. Reload hands the pipeline
+// the new routes and the sender the new notifiers. Without any notifier or
+// route nothing of this runs; one added by a reload starts at the next
+// restart.
+//
 // # Shutdown
 //
 // When ctx ends, the listeners stop taking input, the runs in progress
