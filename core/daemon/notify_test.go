@@ -2,16 +2,21 @@ package daemon
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net"
 	"net/mail"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/emersion/go-smtp"
+
+	"github.com/vakt/vakt/core/check"
+	"github.com/vakt/vakt/core/notify"
 )
 
 // mailCatcher is a real SMTP server (go-smtp's) on loopback that keeps
@@ -90,7 +95,8 @@ func TestNotifyMail(t *testing.T) {
 	env := newEnv(t)
 	smtpd := startMailCatcher(t)
 	host, port, _ := net.SplitHostPort(smtpd.addr)
-	env.writeChecks(t, "host \"web1\" {}\n"+env.flipCheck(t, "web1", "disk", 1, "")+fmt.Sprintf(`
+	checks := func(level, to string) string {
+		return "host \"web1\" {}\n" + env.flipCheck(t, "web1", "disk", 1, "") + fmt.Sprintf(`
 notifier "mail" {
   plugin = "email"
   config {
@@ -106,13 +112,15 @@ contact "kari" {
 contact "ola" {
   email = "ola@example.com"
 }
-route "errors" {
-  match { level = "error" }
+route "problems" {
+  match { level = %q }
   notifiers = ["mail"]
-  to        = ["kari"]
+  to        = [%q]
   repeat    = 0
 }
-`, host, port))
+`, host, port, level, to)
+	}
+	env.writeChecks(t, checks("error", "kari"))
 	d := start(t, env, func(o *Options) { o.NotifyInterval = 100 * time.Millisecond })
 	d.waitStatus(t, "web1/disk", "OK", isState("OK", "HARD"))
 
@@ -120,27 +128,131 @@ route "errors" {
 	d.log.waitFor(t, "the problem mail", func() bool { return len(smtpd.received()) >= 1 })
 	env.setState(t, "disk", 0)
 	d.log.waitFor(t, "the recovery mail", func() bool { return len(smtpd.received()) >= 2 })
+	// Routes reload with checks.d: a warning now goes to ola.
+	env.writeChecks(t, checks("warning", "ola"))
+	if r := d.Reload(context.Background(), false); !r.OK {
+		t.Fatalf("reload: %+v", r)
+	}
+	env.setState(t, "disk", 1)
+	d.log.waitFor(t, "the mail after the reload", func() bool { return len(smtpd.received()) >= 3 })
 	if err := d.stop(); err != nil {
 		t.Fatal(err)
 	}
 	got := smtpd.received()
-	want := []struct{ subject string }{
-		{"[vakt] PROBLEM: web1/disk on web1 is CRITICAL"},
-		{"[vakt] RECOVERY: web1/disk on web1 is OK"},
+	want := []struct{ to, subject string }{
+		{"kari@example.com", "[vakt] PROBLEM: web1/disk on web1 is CRITICAL"},
+		{"kari@example.com", "[vakt] RECOVERY: web1/disk on web1 is OK"},
+		{"ola@example.com", "[vakt] PROBLEM: web1/disk on web1 is WARNING"},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("received %d mails, want %d", len(got), len(want))
 	}
 	for i, w := range want {
 		m := got[i]
-		if m.from != "vakt@example.com" || strings.Join(m.to, ",") != "kari@example.com" {
-			t.Errorf("mail %d: from %q to %q, want from vakt@example.com to kari@example.com", i+1, m.from, m.to)
+		if m.from != "vakt@example.com" || strings.Join(m.to, ",") != w.to {
+			t.Errorf("mail %d: from %q to %q, want from vakt@example.com to %s", i+1, m.from, m.to, w.to)
 		}
 		if s := m.msg.Header.Get("Subject"); s != w.subject {
 			t.Errorf("mail %d: subject %q, want %q", i+1, s, w.subject)
 		}
-		if to := m.msg.Header.Get("To"); !strings.Contains(to, "kari@example.com") {
-			t.Errorf("mail %d: To header %q, want kari@example.com", i+1, to)
+		if to := m.msg.Header.Get("To"); !strings.Contains(to, w.to) {
+			t.Errorf("mail %d: To header %q, want %s", i+1, to, w.to)
 		}
+	}
+}
+
+// TestNotifyConfig: the notification blocks become the pipeline's
+// configuration: addresses per notifier, to split into contacts and teams,
+// match, periods, escalations; a daemon without notifiers or routes runs
+// no pipeline.
+func TestNotifyConfig(t *testing.T) {
+	env := newEnv(t)
+	env.writeChecks(t, `check "x" {
+  command  = ["/bin/true"]
+  interval = "300d"
+}
+notifier "mail" {
+  plugin = "email"
+  config {
+    host = "smtp.example.com"
+    from = "vakt@example.com"
+  }
+}
+notifier "pager" {
+  plugin = "sms"
+  config { url = "https://sms.example.com/send" }
+}
+notifier "desk" {
+  plugin = "webhook"
+  config {
+    url    = "https://desk.example.com/t"
+    secret = "0123456789abcdef"
+  }
+}
+timeperiod "office" {
+  weekdays = { "monday-friday" = ["08:00-16:00"] }
+}
+contact "kari" {
+  email     = "kari@example.com"
+  phone     = "+4791234567"
+  addresses = { desk = "queue-7" }
+}
+contact "lead" {
+  email = "lead@example.com"
+}
+team "oncall" {
+  members = ["kari"]
+}
+route "errors" {
+  match {
+    level = "error"
+    check = "disk*"
+    host  = "web?"
+    tags  = { role = "web" }
+  }
+  not_during = "office"
+  notifiers  = ["pager", "desk"]
+  to         = ["oncall", "lead"]
+  repeat     = "1h"
+  first_delay = "2m"
+  fallback   = ["mail"]
+  continue   = true
+  escalate {
+    after   = "15m"
+    replace = ["lead"]
+  }
+}
+`)
+	l, err := (&Daemon{opts: Options{Checks: []string{env.checks}}}).load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := notify.Config{
+		Contacts: []notify.Contact{
+			{Name: "kari", Addresses: map[string]string{"mail": "kari@example.com", "pager": "+4791234567", "desk": "queue-7"}},
+			{Name: "lead", Addresses: map[string]string{"mail": "lead@example.com"}},
+		},
+		Teams: []notify.Team{{Name: "oncall", Members: []string{"kari"}}},
+		Routes: []notify.Route{{
+			Name: "errors", Levels: []check.Level{check.LevelError}, Checks: []string{"*/disk*"}, Hosts: []string{"web?"},
+			Tags: []string{"role=web"}, Period: "office", OutsidePeriod: true,
+			Notifiers: []string{"pager", "desk"}, Contacts: []string{"lead"}, Notify: []string{"oncall"},
+			Fallback: []string{"mail"}, RepeatInterval: time.Hour, FirstDelay: 2 * time.Minute, Continue: true,
+			Escalations: []notify.Escalation{{AfterUnacknowledged: 15 * time.Minute, Contacts: []string{"lead"}, Replace: true}},
+		}},
+	}
+	if !reflect.DeepEqual(l.notify, want) {
+		t.Errorf("notify config:\n got %+v\nwant %+v", l.notify, want)
+	}
+	if len(l.notifiers) != 3 || l.notifiers["mail"] == nil || l.notifiers["pager"] == nil || l.notifiers["desk"] == nil {
+		t.Errorf("notifiers = %v", l.notifiers)
+	}
+
+	// Without notifiers and routes: no pipeline, no sender.
+	quiet := newEnv(t)
+	quiet.writeChecks(t, idleCheck("localhost", "x", 0, "fine", ""))
+	d := start(t, quiet, nil)
+	if d.pipeline != nil || d.sender != nil {
+		t.Errorf("a daemon without routes has a pipeline (%v) or a sender (%v)", d.pipeline != nil, d.sender != nil)
 	}
 }
