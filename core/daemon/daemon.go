@@ -94,11 +94,13 @@ type Daemon struct {
 	api    http.Handler
 	bb     *passive.BBServer
 	// pipeline and sender are nil when the configuration at start has
-	// neither a notifier nor a route; notifyMu keeps Reload and Handle
-	// apart.
-	pipeline *notify.Pipeline
-	sender   *notify.Sender
-	notifyMu sync.Mutex
+	// neither a notifier nor a route. Only runPipeline's goroutine uses
+	// the pipeline: a reload leaves its routes in notifyReload, which
+	// that goroutine takes before its next step (no lock is held while
+	// the pipeline writes to the store).
+	pipeline     *notify.Pipeline
+	sender       *notify.Sender
+	notifyReload atomic.Pointer[notify.Config]
 
 	httpLn, bbLn net.Listener
 

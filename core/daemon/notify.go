@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -28,8 +30,8 @@ const notifyConsumer = "notify"
 // its email for an email notifier and its phone for an sms one.
 func notifyConfig(n *definitions.Notifications) notify.Config {
 	var cfg notify.Config
-	notifiers := sortedKeys(n.Notifiers)
-	for _, name := range sortedKeys(n.Contacts) {
+	notifiers := slices.Sorted(maps.Keys(n.Notifiers))
+	for _, name := range slices.Sorted(maps.Keys(n.Contacts)) {
 		c := n.Contacts[name]
 		addrs := map[string]string{}
 		for _, nf := range notifiers {
@@ -47,7 +49,7 @@ func notifyConfig(n *definitions.Notifications) notify.Config {
 		}
 		cfg.Contacts = append(cfg.Contacts, notify.Contact{Name: name, Addresses: addrs})
 	}
-	for _, name := range sortedKeys(n.Teams) {
+	for _, name := range slices.Sorted(maps.Keys(n.Teams)) {
 		cfg.Teams = append(cfg.Teams, notify.Team{Name: name, Members: n.Teams[name].Members})
 	}
 	// split sorts the names of a route's to (or an escalation's) into
@@ -132,15 +134,6 @@ func tagList(tags map[string]string) []string {
 	return out
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // notifyLookup gives the pipeline the running configuration's checks and
 // time periods, so that they follow reloads.
 type notifyLookup struct{ d *Daemon }
@@ -202,8 +195,8 @@ func (d *Daemon) startNotify(ctx context.Context, l *loaded) error {
 }
 
 // runPipeline feeds the pipeline with the engine's committed transitions
-// until ctx ends, and ticks it every interval (as notify.Pipeline.Run, with
-// the lock Reload takes).
+// until ctx ends, and ticks it every interval (as notify.Pipeline.Run),
+// taking the routes of a reload before each step.
 func (d *Daemon) runPipeline(ctx context.Context, interval time.Duration) {
 	for {
 		wait, cancel := context.WithTimeout(ctx, interval)
@@ -216,16 +209,19 @@ func (d *Daemon) runPipeline(ctx context.Context, interval time.Duration) {
 			d.log.Error().Err(err).Msg("notify: reading transitions")
 			cs = nil
 		}
-		d.notifyMu.Lock()
-		_, err = d.pipeline.Handle(ctx, cs)
-		d.notifyMu.Unlock()
-		if err != nil && ctx.Err() == nil {
+		if cfg := d.notifyReload.Swap(nil); cfg != nil {
+			if err := d.pipeline.Reload(*cfg); err != nil {
+				d.log.Error().Err(err).Msg("reloading the notification routes; the previous ones stay")
+			}
+		}
+		if _, err = d.pipeline.Handle(ctx, cs); err != nil && ctx.Err() == nil {
 			d.log.Error().Err(err).Msg("notify step failed; it is tried again")
 		}
 	}
 }
 
-// reloadNotify gives the pipeline and the sender the configuration of l.
+// reloadNotify gives the pipeline (at its next step) and the sender the
+// configuration of l.
 func (d *Daemon) reloadNotify(l *loaded) {
 	if d.pipeline == nil {
 		if !l.set.Notifications().Empty() {
@@ -233,12 +229,7 @@ func (d *Daemon) reloadNotify(l *loaded) {
 		}
 		return
 	}
-	d.notifyMu.Lock()
-	err := d.pipeline.Reload(l.notify)
-	d.notifyMu.Unlock()
-	if err != nil {
-		d.log.Error().Err(err).Msg("reloading the notification routes; the previous ones stay")
-		return
-	}
+	cfg := l.notify
+	d.notifyReload.Store(&cfg)
 	d.sender.SetNotifiers(l.notifiers)
 }

@@ -12,8 +12,10 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -143,7 +145,7 @@ func parseSettings(v sdk.Values) (settings, error) {
 	if !configcheck.IsToken(s.method) {
 		p.Add("method", "%q is not an HTTP method", s.method)
 	}
-	for _, name := range configcheck.SortedKeys(s.requestHeaders) {
+	for _, name := range slices.Sorted(maps.Keys(s.requestHeaders)) {
 		if !configcheck.IsToken(name) {
 			p.Add("request_headers", "%q is not a header name", name)
 		} else if strings.ContainsAny(s.requestHeaders[name], "\r\n\x00") {
@@ -166,7 +168,7 @@ func parseSettings(v sdk.Values) (settings, error) {
 		s.bodyRegexp = re
 	}
 	expect := v.Map("expect_headers")
-	for _, name := range configcheck.SortedKeys(expect) {
+	for _, name := range slices.Sorted(maps.Keys(expect)) {
 		if !configcheck.IsToken(name) {
 			p.Add("expect_headers", "%q is not a header name", name)
 			continue

@@ -13,7 +13,9 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
 	"strings"
 	"text/template"
 	"time"
@@ -145,7 +147,7 @@ func parseSettings(v sdk.Values) (*settings, error) {
 		p.Add("fields", "names no field: the gateway would get no message")
 	}
 	sample := sampleData()
-	for _, name := range configcheck.SortedKeys(fields) {
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
 		t, err := template.New(name).Option("missingkey=error").Parse(fields[name])
 		if err == nil {
 			err = t.Execute(&strings.Builder{}, sample)
@@ -187,7 +189,7 @@ func parseSettings(v sdk.Values) (*settings, error) {
 }
 
 func checkHeaders(h map[string]string, p *configcheck.Problems) {
-	for _, name := range configcheck.SortedKeys(h) {
+	for _, name := range slices.Sorted(maps.Keys(h)) {
 		switch {
 		case !configcheck.IsToken(name):
 			p.Add("headers", "%q is not a header name", name)

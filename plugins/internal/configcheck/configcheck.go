@@ -141,14 +141,3 @@ func IsToken(s string) bool {
 	}
 	return true
 }
-
-// SortedKeys returns the keys of m in order, for problems reported in a
-// stable order.
-func SortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}

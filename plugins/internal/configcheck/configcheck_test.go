@@ -195,7 +195,4 @@ func TestHTTPURLAndIsToken(t *testing.T) {
 			t.Errorf("IsToken(%q) = %v", s, !want)
 		}
 	}
-	if got := SortedKeys(map[string]int{"b": 1, "a": 2}); len(got) != 2 || got[0] != "a" {
-		t.Errorf("SortedKeys = %v", got)
-	}
 }
