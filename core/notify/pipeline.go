@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -208,7 +209,7 @@ func (p *Pipeline) step(ctx context.Context, cs []engine.Committed) ([]store.Not
 		p.apply(c, now)
 		last = c.ID
 	}
-	for _, id := range sortedKeys(p.st.Problems) {
+	for _, id := range slices.Sorted(maps.Keys(p.st.Problems)) {
 		p.due(p.st.Problems[id], now)
 	}
 	ns, err := p.flush(now)
@@ -234,15 +235,6 @@ func (p *Pipeline) step(ctx context.Context, cs []engine.Committed) ([]store.Not
 		p.log.Debug().Int64("id", n.ID).Str("notifier", n.Notifier).Str("recipient", n.Recipient).Msg("notification enqueued")
 	}
 	return out, nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // apply is the decide stage for one transition.
@@ -350,14 +342,14 @@ func (p *Pipeline) apply(c engine.Committed, now time.Time) {
 
 // toHeard sends item to everyone who heard of the problem.
 func (p *Pipeline) toHeard(pr *problem, item Item) {
-	for _, k := range sortedKeys(pr.Heard) {
+	for _, k := range slices.Sorted(maps.Keys(pr.Heard)) {
 		p.emit(pr, pr.Heard[k], item, p.fallbackOf(pr))
 	}
 }
 
 func (p *Pipeline) fallbackOf(pr *problem) []string {
 	var out []string
-	for _, name := range sortedKeys(pr.Routes) {
+	for _, name := range slices.Sorted(maps.Keys(pr.Routes)) {
 		for _, r := range p.cfg.Routes {
 			if r.Name == name {
 				out = append(out, r.Fallback...)

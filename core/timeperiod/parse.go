@@ -3,7 +3,8 @@ package timeperiod
 import (
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -112,7 +113,7 @@ func parse(spec Spec) (*TimePeriod, error) {
 		}
 	}
 
-	for _, key := range sortedKeys(spec.Weekdays) {
+	for _, key := range slices.Sorted(maps.Keys(spec.Weekdays)) {
 		days, reason := parseWeekdays(key)
 		if reason != "" {
 			fail("weekdays", "", key, reason, nil)
@@ -127,7 +128,7 @@ func parse(spec Spec) (*TimePeriod, error) {
 		}
 	}
 
-	for _, key := range sortedKeys(spec.Dates) {
+	for _, key := range slices.Sorted(maps.Keys(spec.Dates)) {
 		c, md, reason := parseDate(key)
 		if reason != "" {
 			fail("dates", "", key, reason, nil)
@@ -180,15 +181,6 @@ func parse(spec Spec) (*TimePeriod, error) {
 		return nil, errors.Join(errs...)
 	}
 	return p, nil
-}
-
-func sortedKeys(m map[string][]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 var dayNames = map[string]time.Weekday{
