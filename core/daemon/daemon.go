@@ -159,7 +159,7 @@ func New(ctx context.Context, opts Options) (_ *Daemon, err error) {
 	if d.lock, err = lockStateFile(opts.StatePath); err != nil {
 		return nil, fmt.Errorf("starting vakt: %w", err)
 	}
-	if d.store, err = store.Open(ctx, opts.StatePath, store.Options{Logger: d.log}); err != nil {
+	if d.store, err = store.Open(ctx, opts.StatePath, store.Options{}); err != nil {
 		return nil, fmt.Errorf("starting vakt: %w", err)
 	}
 	saved, err := d.store.States(ctx)

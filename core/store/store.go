@@ -48,7 +48,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/rs/zerolog"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -75,10 +74,6 @@ var (
 
 // Options tune a Store. The zero value gives the documented defaults.
 type Options struct {
-	// Logger is for the store's own notes. The store logs nothing at
-	// present (every failure is returned to the caller); the field stays
-	// so that callers need not change when it does.
-	Logger zerolog.Logger
 	// BusyTimeout is how long a statement waits for a lock held by another
 	// process before failing. Default 10s.
 	BusyTimeout time.Duration
