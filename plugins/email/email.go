@@ -30,6 +30,7 @@ import (
 	"github.com/vakt/vakt/core/check"
 	"github.com/vakt/vakt/plugins/internal/configcache"
 	"github.com/vakt/vakt/plugins/internal/configcheck"
+	"github.com/vakt/vakt/plugins/internal/notifydata"
 	"github.com/vakt/vakt/plugins/internal/tlscert"
 	"github.com/vakt/vakt/plugins/sdk"
 )
@@ -274,62 +275,23 @@ func parseText(p *configcheck.Problems, attr, text string, sample Data) *templat
 	return t
 }
 
-// Data is what the subject and body templates see.
+// Data is what the subject and body templates see: the notification
+// (notifydata.Data: .Type, .Check, .Host, .State, .Output, .AckURL ...),
+// its problem id and its recipients.
 type Data struct {
-	// ID is the notification's id.
-	ID string
-	// Type is Nagios' NOTIFICATIONTYPE: PROBLEM, RECOVERY,
-	// ACKNOWLEDGEMENT, FLAPPINGSTART, FLAPPINGSTOP, DOWNTIMESTART,
-	// DOWNTIMEEND or CUSTOM.
-	Type string
-	// Kind is the notification's kind as vakt names it (problem, ...).
-	Kind   string
-	Check  string
-	Host   string
-	State  string // OK, WARNING, CRITICAL, UNKNOWN
-	Level  string // ok, warning, error
-	Output string
-	Long   string
-	Time   time.Time
-	// AckURL is the extra field ack_url: a link that acknowledges the
-	// problem, or empty.
-	AckURL string
+	notifydata.Data
 	// ProblemID is the extra field problem_id: one id for a problem from
 	// its start to its recovery, or empty.
 	ProblemID string
-	// Extra are all the notification's extra fields.
-	Extra map[string]string
 	// Recipients are the addresses the mail goes to.
 	Recipients []string
 }
 
 // NagiosType returns Nagios' NOTIFICATIONTYPE for a notification kind.
-func NagiosType(kind string) string {
-	switch kind {
-	case "problem", "":
-		return "PROBLEM"
-	case "recovery":
-		return "RECOVERY"
-	case "acknowledgement":
-		return "ACKNOWLEDGEMENT"
-	case "flapping_start":
-		return "FLAPPINGSTART"
-	case "flapping_stop":
-		return "FLAPPINGSTOP"
-	case "downtime_start":
-		return "DOWNTIMESTART"
-	case "downtime_end":
-		return "DOWNTIMEEND"
-	}
-	return strings.ToUpper(strings.ReplaceAll(kind, "_", ""))
-}
+func NagiosType(kind string) string { return notifydata.NagiosType(kind) }
 
 func dataOf(n sdk.Notification, to []*mail.Address) Data {
-	d := Data{
-		ID: n.ID, Type: NagiosType(n.Kind), Kind: n.Kind, Check: n.Check, Host: n.Host,
-		State: n.State.String(), Level: n.Level.String(), Output: n.Output, Long: n.Long,
-		Time: n.Time, AckURL: n.Extra["ack_url"], ProblemID: n.Extra["problem_id"], Extra: n.Extra,
-	}
+	d := Data{Data: notifydata.Of(n), ProblemID: n.Extra["problem_id"]}
 	for _, a := range to {
 		d.Recipients = append(d.Recipients, a.Address)
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/vakt/vakt/core/check"
 	"github.com/vakt/vakt/plugins/internal/configcache"
 	"github.com/vakt/vakt/plugins/internal/configcheck"
+	"github.com/vakt/vakt/plugins/internal/notifydata"
 	"github.com/vakt/vakt/plugins/sdk"
 )
 
@@ -201,29 +202,9 @@ func checkHeaders(h map[string]string, p *configcheck.Problems) {
 	}
 }
 
-// Data is what the message template sees.
-type Data struct {
-	// ID is the notification's id.
-	ID string
-	// Type is Nagios' NOTIFICATIONTYPE: PROBLEM, RECOVERY,
-	// ACKNOWLEDGEMENT, FLAPPINGSTART, FLAPPINGSTOP, DOWNTIMESTART,
-	// DOWNTIMEEND or CUSTOM.
-	Type string
-	// Kind is the notification's kind as vakt names it (problem, ...).
-	Kind   string
-	Check  string
-	Host   string
-	State  string // OK, WARNING, CRITICAL, UNKNOWN
-	Level  string // ok, warning, error
-	Output string
-	Long   string
-	Time   time.Time
-	// AckURL is the notification's extra field ack_url: a link that
-	// acknowledges the problem, or empty.
-	AckURL string
-	// Extra are all the notification's extra fields.
-	Extra map[string]string
-}
+// Data is what the message template sees: the notification
+// (notifydata.Data: .Type, .Check, .Host, .State, .Output, .AckURL ...).
+type Data struct{ notifydata.Data }
 
 // FieldData is what a field template sees: the message and its recipient
 // besides everything the message template sees.
@@ -237,33 +218,9 @@ type FieldData struct {
 }
 
 // NagiosType returns Nagios' NOTIFICATIONTYPE for a notification kind.
-func NagiosType(kind string) string {
-	switch kind {
-	case "problem", "":
-		return "PROBLEM"
-	case "recovery":
-		return "RECOVERY"
-	case "acknowledgement":
-		return "ACKNOWLEDGEMENT"
-	case "flapping_start":
-		return "FLAPPINGSTART"
-	case "flapping_stop":
-		return "FLAPPINGSTOP"
-	case "downtime_start":
-		return "DOWNTIMESTART"
-	case "downtime_end":
-		return "DOWNTIMEEND"
-	}
-	return strings.ToUpper(strings.ReplaceAll(kind, "_", ""))
-}
+func NagiosType(kind string) string { return notifydata.NagiosType(kind) }
 
-func dataOf(n sdk.Notification) Data {
-	return Data{
-		ID: n.ID, Type: NagiosType(n.Kind), Kind: n.Kind, Check: n.Check, Host: n.Host,
-		State: n.State.String(), Level: n.Level.String(), Output: n.Output, Long: n.Long,
-		Time: n.Time, AckURL: n.Extra["ack_url"], Extra: n.Extra,
-	}
-}
+func dataOf(n sdk.Notification) Data { return Data{notifydata.Of(n)} }
 
 // sampleData is what Configure tries the templates on.
 func sampleData() FieldData {
