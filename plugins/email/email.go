@@ -287,8 +287,6 @@ type Data struct {
 	Recipients []string
 }
 
-// NagiosType returns Nagios' NOTIFICATIONTYPE for a notification kind.
-func NagiosType(kind string) string { return notifydata.NagiosType(kind) }
 
 func dataOf(n sdk.Notification, to []*mail.Address) Data {
 	d := Data{Data: notifydata.Of(n), ProblemID: n.Extra["problem_id"]}

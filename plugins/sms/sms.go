@@ -217,8 +217,6 @@ type FieldData struct {
 	Message string
 }
 
-// NagiosType returns Nagios' NOTIFICATIONTYPE for a notification kind.
-func NagiosType(kind string) string { return notifydata.NagiosType(kind) }
 
 func dataOf(n sdk.Notification) Data { return Data{notifydata.Of(n)} }
 
