@@ -287,7 +287,6 @@ type Data struct {
 	Recipients []string
 }
 
-
 func dataOf(n sdk.Notification, to []*mail.Address) Data {
 	d := Data{Data: notifydata.Of(n), ProblemID: n.Extra["problem_id"]}
 	for _, a := range to {

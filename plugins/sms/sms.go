@@ -217,7 +217,6 @@ type FieldData struct {
 	Message string
 }
 
-
 func dataOf(n sdk.Notification) Data { return Data{notifydata.Of(n)} }
 
 // sampleData is what Configure tries the templates on.
